@@ -1,0 +1,13 @@
+//! The `certs` command. (Skeleton: replaced by its implementation.)
+
+use std::process::ExitCode;
+
+/// Arguments of `certs`.
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+/// Runs `certs`.
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("not implemented yet");
+    super::exit::code(super::exit::UNUSABLE_INPUT)
+}

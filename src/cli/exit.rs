@@ -1,0 +1,21 @@
+//! Exit codes of every command, in one place.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success: every scenario passed / RSA would accept / the body matches |
+//! | 1 | a scenario failed / RSA would reject / the body does not give the success code |
+//! | 2 | an input could not be used: a file that does not parse, a bad regex, an unreadable certificate |
+
+use std::process::ExitCode;
+
+/// Everything passed or was accepted.
+pub const SUCCESS: u8 = 0;
+/// A scenario failed, or the answer to the question asked is "no".
+pub const FAILED: u8 = 1;
+/// An input (file, regex, certificate, flag) could not be used.
+pub const UNUSABLE_INPUT: u8 = 2;
+
+/// Converts one of the codes above.
+pub fn code(c: u8) -> ExitCode {
+    ExitCode::from(c)
+}

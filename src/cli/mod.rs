@@ -1,0 +1,10 @@
+//! Subcommands of the `rsa-verify-sim` binary. Each file holds one command's clap `Args` and its
+//! `run`, which calls the library and maps the outcome to an exit code from [`exit`].
+
+pub mod certs;
+pub mod exit;
+pub mod lint;
+pub mod matcher;
+pub mod pin_check;
+pub mod render;
+pub mod run;

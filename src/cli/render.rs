@@ -1,0 +1,13 @@
+//! The `render` command. (Skeleton: replaced by its implementation.)
+
+use std::process::ExitCode;
+
+/// Arguments of `render`.
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+/// Runs `render`.
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("not implemented yet");
+    super::exit::code(super::exit::UNUSABLE_INPUT)
+}
