@@ -11,3 +11,4 @@ pub mod plugin;
 pub mod redact;
 pub mod scenario;
 pub mod verify;
+pub mod wire;

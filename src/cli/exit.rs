@@ -3,8 +3,8 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success: every scenario passed / RSA would accept / the body matches |
-//! | 1 | a scenario failed / RSA would reject / the body does not give the success code |
-//! | 2 | an input could not be used: a file that does not parse, a bad regex, an unreadable certificate |
+//! | 1 | a scenario did not meet its expectations / RSA would reject / the body does not give the success code |
+//! | 2 | an input could not be used: a file that does not parse, a bad regex, an unreadable certificate, a scenario that could not run (and none failed) |
 
 use std::process::ExitCode;
 

@@ -1,1 +1,332 @@
-//! send
+//! One delivery attempt as the plug-in makes it: send the rendered request over TCP/TLS with the
+//! one-certificate trust store, record the exchange, then decide from status and body.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::config::{ErrorStatusPolicy, PluginConfig, RedirectPolicy};
+use super::response::{self, ResponseFormat};
+use super::trust::PinnedVerifier;
+use super::{Delivery, Failure, FailureClass, RenderedRequest};
+use crate::clock::{iso8601, SimClock};
+use crate::journal::{Exchange, Hop, Journal};
+use crate::plugin::encode::form_decode;
+use crate::wire::client::{self, ClientError, ClientRequest, ClientResponse, Connector, Target};
+
+/// HttpURLConnection follows at most this many redirects (its default is 20; a bridge never
+/// needs more than a few, and a loop must stop).
+const MAX_REDIRECTS: usize = 5;
+
+/// Where the request goes and what the plug-in trusts.
+#[derive(Clone)]
+pub struct SendContext {
+    /// Connect here instead of resolving the Base URL's host (scenarios: the bridge's loopback port).
+    pub connect_to: Option<SocketAddr>,
+    /// The trust store; `None` when no certificate is imported (HTTPS then fails).
+    pub verifier: Option<Arc<PinnedVerifier>>,
+    pub journal: Journal,
+    pub clock: SimClock,
+}
+
+/// Sends `request` and decides, as the plug-in does.
+pub async fn send(
+    config: &PluginConfig,
+    request: RenderedRequest,
+    ctx: &SendContext,
+    warnings: Vec<String>,
+) -> Delivery {
+    let mut delivery = Delivery {
+        request: Some(request.clone()),
+        status: None,
+        response_body: None,
+        decision: None,
+        failure: None,
+        warnings,
+    };
+    let format = match ResponseFormat::compile(&config.response_format) {
+        Ok(f) => f,
+        Err(e) => {
+            delivery.failure = Some(Failure {
+                class: FailureClass::ConfigRejected,
+                message: format!("java.util.regex.PatternSyntaxException: {e}"),
+                diagnosis: "The Response Format is not a valid Java regular expression; fix it on the SMS Configuration page.".into(),
+            });
+            return delivery;
+        }
+    };
+    let response = match exchange_following_redirects(config, &request, ctx).await {
+        Ok(r) => r,
+        Err(failure) => {
+            delivery.failure = Some(failure);
+            return delivery;
+        }
+    };
+    let body = response.text();
+    delivery.status = Some(response.status);
+    delivery.response_body = Some(body.clone());
+    if response.status >= 400 && config.quirks.error_status == ErrorStatusPolicy::Fail {
+        delivery.failure = Some(Failure {
+            class: FailureClass::HttpStatus,
+            message: format!(
+                "java.io.IOException: Server returned HTTP response code: {} for URL: {}",
+                response.status, request.url
+            ),
+            diagnosis: status_diagnosis(response.status, &body),
+        });
+        return delivery;
+    }
+    let decision = response::decide(&format, &config.success_code, &body, config.quirks.compare);
+    if !decision.success {
+        let class = if decision.found.is_some() {
+            FailureClass::ResponseMismatch
+        } else {
+            FailureClass::ResponseDidNotMatch
+        };
+        let message = match class {
+            FailureClass::ResponseMismatch => format!(
+                "response code {:?} is not the Success Response Code {:?}",
+                decision.found.as_ref().map_or("", |f| f.compared.as_str()),
+                config.success_code
+            ),
+            _ => format!(
+                "the response did not match the Response Format {}",
+                config.response_format
+            ),
+        };
+        delivery.failure = Some(Failure {
+            class,
+            message,
+            diagnosis: decision.explanation.clone(),
+        });
+    }
+    delivery.decision = Some(decision);
+    delivery
+}
+
+async fn exchange_following_redirects(
+    config: &PluginConfig,
+    request: &RenderedRequest,
+    ctx: &SendContext,
+) -> Result<ClientResponse, Failure> {
+    let mut current = ClientRequest {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        headers: request.headers.clone(),
+        body: request.body.clone().into_bytes(),
+    };
+    let first = Target::parse(&request.url).map_err(|e| transport_failure(&e, ctx))?;
+    let tls = match &ctx.verifier {
+        Some(v) => Some(client_tls(v.clone())?),
+        None => None,
+    };
+    for _ in 0..=MAX_REDIRECTS {
+        let target = Target::parse(&current.url).map_err(|e| transport_failure(&e, ctx))?;
+        let connector = Connector {
+            // The scenario's connect address stands for the Base URL's host only.
+            connect_to: ctx
+                .connect_to
+                .filter(|_| target.host == first.host && target.port == first.port),
+            tls: tls.clone(),
+            connect_timeout: Duration::from_millis(config.connect_timeout_ms),
+            read_timeout: Duration::from_millis(config.read_timeout_ms),
+        };
+        let result = client::send(&current, &connector).await;
+        record(ctx, &current, &result);
+        let response = result.map_err(|e| transport_failure(&e, ctx))?;
+        let location = response.header("location").map(str::to_string);
+        let follow = matches!(response.status, 301 | 302 | 303)
+            && config.quirks.redirects == RedirectPolicy::SameScheme;
+        match (follow, location) {
+            (true, Some(location)) => {
+                let next = absolute(&current.url, &location);
+                let same_scheme = Target::parse(&next)
+                    .map(|t| t.https == target.https)
+                    .unwrap_or(false);
+                if !same_scheme {
+                    // HttpURLConnection never follows a redirect that changes the protocol; the 3xx
+                    // response itself is then what the plug-in sees.
+                    return Ok(response);
+                }
+                current = ClientRequest {
+                    method: "GET".into(),
+                    url: next,
+                    headers: current
+                        .headers
+                        .into_iter()
+                        .filter(|(k, _)| {
+                            !k.eq_ignore_ascii_case("content-type")
+                                && !k.eq_ignore_ascii_case("content-length")
+                                && !k.eq_ignore_ascii_case("host")
+                        })
+                        .collect(),
+                    body: Vec::new(),
+                };
+            }
+            _ => return Ok(response),
+        }
+    }
+    Err(Failure {
+        class: FailureClass::Connection,
+        message: format!(
+            "java.net.ProtocolException: Server redirected too many  times ({MAX_REDIRECTS})"
+        ),
+        diagnosis:
+            "The bridge keeps redirecting; the Base URL should point at the Function itself.".into(),
+    })
+}
+
+fn client_tls(verifier: Arc<PinnedVerifier>) -> Result<Arc<rustls::ClientConfig>, Failure> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map(|b| {
+            Arc::new(
+                b.dangerous()
+                    .with_custom_certificate_verifier(verifier)
+                    .with_no_client_auth(),
+            )
+        })
+        .map_err(|e| Failure {
+            class: FailureClass::Tls,
+            message: format!("javax.net.ssl.SSLException: {e}"),
+            diagnosis: "The simulator could not configure its TLS client.".into(),
+        })
+}
+
+fn record(ctx: &SendContext, req: &ClientRequest, result: &Result<ClientResponse, ClientError>) {
+    let body = String::from_utf8_lossy(&req.body).into_owned();
+    let mut form = Target::parse(&req.url)
+        .ok()
+        .and_then(|t| {
+            t.path_and_query
+                .split_once('?')
+                .map(|(_, q)| form_decode(q))
+        })
+        .unwrap_or_default();
+    let is_form = req.headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("content-type") && v.starts_with("application/x-www-form-urlencoded")
+    });
+    if is_form {
+        form.extend(form_decode(&body));
+    }
+    let (status, response_headers, response_body, error) = match result {
+        Ok(r) => (Some(r.status), r.headers.clone(), Some(r.text()), None),
+        Err(e) => (None, Vec::new(), None, Some(transport_message(e, ctx))),
+    };
+    ctx.journal.record(Exchange {
+        hop: Hop::PluginToBridge,
+        method: req.method.clone(),
+        url: req.url.clone(),
+        request_headers: req.headers.clone(),
+        request_body: body,
+        form,
+        status,
+        response_headers,
+        response_body,
+        error,
+        at: iso8601(ctx.clock.now()),
+    });
+}
+
+/// The Java text for a transport error, using the trust store's own reason for TLS refusals.
+fn transport_message(e: &ClientError, ctx: &SendContext) -> String {
+    if let (ClientError::Tls(_), Some(rejection)) =
+        (e, ctx.verifier.as_ref().and_then(|v| v.last_rejection()))
+    {
+        return rejection.java_message;
+    }
+    e.to_string()
+}
+
+fn transport_failure(e: &ClientError, ctx: &SendContext) -> Failure {
+    let message = transport_message(e, ctx);
+    let (class, diagnosis) = match e {
+        ClientError::Tls(reason) => {
+            let diagnosis = ctx
+                .verifier
+                .as_ref()
+                .and_then(|v| v.last_rejection())
+                .map(|r| r.diagnosis)
+                .unwrap_or_else(|| format!("The TLS handshake with the bridge failed: {reason}."));
+            (FailureClass::Tls, diagnosis)
+        }
+        ClientError::Refused => (
+            FailureClass::Connection,
+            "Nothing accepts connections at the Base URL's host and port.".to_string(),
+        ),
+        ClientError::Reset => (
+            FailureClass::Connection,
+            "The bridge (or something in front of it) reset the connection before answering."
+                .to_string(),
+        ),
+        ClientError::UnexpectedEof => (
+            FailureClass::Connection,
+            "The connection closed before a complete HTTP response arrived.".to_string(),
+        ),
+        ClientError::Malformed(_) => (
+            FailureClass::Connection,
+            "The bridge answered with something that is not HTTP.".to_string(),
+        ),
+        ClientError::ReadTimeout => (
+            FailureClass::Timeout,
+            "The bridge did not answer within the plug-in's read timeout.".to_string(),
+        ),
+        ClientError::ConnectTimeout => (
+            FailureClass::Timeout,
+            "No TCP connection could be made within the plug-in's connect timeout.".to_string(),
+        ),
+        ClientError::UnknownHost(h) => (
+            FailureClass::Connection,
+            format!("The Base URL's host {h} does not resolve."),
+        ),
+        ClientError::BadUrl(_) => (
+            FailureClass::ConfigRejected,
+            "The Base URL is not a valid http(s) URL.".to_string(),
+        ),
+        ClientError::Io(_) => (
+            FailureClass::Connection,
+            "The connection failed.".to_string(),
+        ),
+    };
+    Failure {
+        class,
+        message,
+        diagnosis,
+    }
+}
+
+fn status_diagnosis(status: u16, body: &str) -> String {
+    let hint = match status {
+        401 => "the bridge refused the api_secret or verify_sid that RSA sent (check Account User Name / Account Password and the reserved characters & = + in them)",
+        403 => "Verify refused the request (a service feature such as custom codes is not enabled, or delivery is blocked)",
+        404 => "nothing answers at the Base URL's path (check the Function's path)",
+        400 => "Verify rejected a parameter (often To without a leading + or with a space)",
+        429 => "a rate limit was hit (too many sends to this number)",
+        500 => "the bridge failed while handling the request",
+        504 => "the bridge did not finish in time (the Functions 10-second limit)",
+        _ => "the bridge answered with an error status",
+    };
+    let excerpt: String = body.chars().take(200).collect();
+    format!(
+        "The bridge answered HTTP {status}: {hint}. HttpURLConnection throws for any status of 400 or more, so RSA never applies the Response Format. Body: {excerpt}"
+    )
+}
+
+fn absolute(base: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
+    }
+    match Target::parse(base) {
+        Ok(t) => {
+            let scheme = if t.https { "https" } else { "http" };
+            let path = if location.starts_with('/') {
+                location.to_string()
+            } else {
+                format!("/{location}")
+            };
+            format!("{scheme}://{}{path}", t.host_header())
+        }
+        Err(_) => location.to_string(),
+    }
+}

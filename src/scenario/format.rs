@@ -1,0 +1,212 @@
+//! The scenario file format (TOML). README.md documents it for users; this is the source of truth.
+//!
+//! A scenario configures the three parties (`[rsa]`, `[bridge]`, `[verify]`, `[tls]`, `[clock]`),
+//! names the user who asks for a code (`[user]`) and states what must happen (`[expect]`), or
+//! tells a story in ordered `[[steps]]`, each with its own `expect`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::pki::PkiSpec;
+use crate::plugin::{FailureClass, PluginConfig};
+
+/// One scenario file, as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// One line saying what the scenario shows.
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The SMS Configuration page.
+    pub rsa: PluginConfig,
+    #[serde(default)]
+    pub user: UserSection,
+    #[serde(default)]
+    pub bridge: BridgeSection,
+    #[serde(default)]
+    pub verify: VerifySection,
+    #[serde(default)]
+    pub tls: PkiSpec,
+    #[serde(default)]
+    pub clock: ClockSection,
+    /// What must happen (single-step scenarios).
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    /// An ordered story; each step is one login that asks for a tokencode.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+/// The employee who asked for a code.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSection {
+    /// The mobile number as stored in RSA's identity source.
+    #[serde(default = "default_mobile")]
+    pub mobile: String,
+    /// The On-Demand Tokencode AM generated (`$OTT`).
+    #[serde(default = "default_tokencode")]
+    pub tokencode: String,
+}
+
+impl Default for UserSection {
+    fn default() -> Self {
+        Self {
+            mobile: default_mobile(),
+            tokencode: default_tokencode(),
+        }
+    }
+}
+
+fn default_mobile() -> String {
+    "+61 412 345 678".into()
+}
+fn default_tokencode() -> String {
+    "48213765".into()
+}
+
+/// Which bridge runs between RSA and Verify, and how it is deployed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BridgeSection {
+    /// `bundled` (the Rust bridge; the only kind so far).
+    #[serde(default)]
+    pub kind: BridgeKind,
+    /// The bridge's shared secret (default: the `[rsa]` Account Password, i.e. configured to match).
+    #[serde(default)]
+    pub api_secret: Option<String>,
+    /// The Verify service SID the bridge expects and calls (default: the `[rsa]` Account User Name).
+    #[serde(default)]
+    pub verify_sid: Option<String>,
+    /// Path the bridge answers on (default: the Base URL's path).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Certificates the bridge presents, leaf first (default `["leaf", "intermediate"]`).
+    #[serde(default)]
+    pub serves: Option<Vec<String>>,
+    /// The Functions execution limit in milliseconds (default 10000); over it the bridge answers 504.
+    #[serde(default)]
+    pub time_limit_ms: Option<u64>,
+    /// AUTH_TOKEN the bridge's Twilio client uses (default: the fake Verify's token).
+    #[serde(default)]
+    pub auth_token: Option<String>,
+}
+
+/// Kinds of bridge.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BridgeKind {
+    #[default]
+    Bundled,
+}
+
+/// The fake Verify service.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifySection {
+    /// Whether the service the bridge calls has custom codes enabled (default true).
+    #[serde(default = "yes")]
+    pub custom_code: bool,
+    /// Accept a To of 8 to 15 digits without `+` (unconfirmed leniency; default true).
+    #[serde(default = "yes")]
+    pub lenient_to: bool,
+    /// SID of the service the fake knows (default: the bridge's verify_sid).
+    #[serde(default)]
+    pub service_sid: Option<String>,
+    #[serde(default)]
+    pub account_sid: Option<String>,
+    /// The account's auth token. A secret.
+    #[serde(default)]
+    pub auth_token: Option<String>,
+    /// Length of codes the service generates (4 to 10, default 6).
+    #[serde(default)]
+    pub code_length: Option<u8>,
+}
+
+impl Default for VerifySection {
+    fn default() -> Self {
+        Self {
+            custom_code: true,
+            lenient_to: true,
+            service_sid: None,
+            account_sid: None,
+            auth_token: None,
+            code_length: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The simulated clock.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSection {
+    /// Start instant, e.g. `2026-01-15T09:00:00Z` (default: the wall clock when the run starts).
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+/// One login in a multi-step story.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Move the clock forward before this step: `90s`, `11m`, `2h`, `400d`.
+    #[serde(default)]
+    pub advance: Option<String>,
+    /// Mobile number for this step (default: `[user]`).
+    #[serde(default)]
+    pub mobile: Option<String>,
+    /// Tokencode for this step (default: `[user]`).
+    #[serde(default)]
+    pub tokencode: Option<String>,
+    /// Change what the bridge presents from this step on (a rotation).
+    #[serde(default)]
+    pub bridge_serves: Option<Vec<String>>,
+    /// Change which certificate RSA has imported from this step on (a re-import).
+    #[serde(default)]
+    pub rsa_certificate: Option<String>,
+    #[serde(default)]
+    pub expect: Expect,
+}
+
+/// What must be true after a delivery attempt. Every field is optional; only those given are checked.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Whether RSA considers the tokencode sent.
+    #[serde(default)]
+    pub delivered: Option<bool>,
+    /// The failure class when not delivered.
+    #[serde(default)]
+    pub failure: Option<FailureClass>,
+    /// Text the failure message (RSA's/Java's words) must contain.
+    #[serde(default)]
+    pub message_contains: Option<String>,
+    /// Text the plain-English diagnosis must contain.
+    #[serde(default)]
+    pub diagnosis_contains: Option<String>,
+    /// HTTP status the bridge answered RSA with.
+    #[serde(default)]
+    pub bridge_status: Option<u16>,
+    /// Fields the bridge received from RSA, exactly as decoded (e.g. `To = " 61412345678"`).
+    #[serde(default)]
+    pub bridge_received: Option<BTreeMap<String, String>>,
+    /// Fields of the last request Verify received from the bridge, exactly as decoded.
+    #[serde(default)]
+    pub verify_received: Option<BTreeMap<String, String>>,
+    /// How many requests Verify received during this step.
+    #[serde(default)]
+    pub verify_requests: Option<usize>,
+    /// The Twilio error code in Verify's last answer (e.g. 60204).
+    #[serde(default)]
+    pub verify_error_code: Option<u32>,
+}

@@ -1,0 +1,280 @@
+//! Finding and reading scenario files, with errors that name file, line, column and the fix.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::format::ScenarioFile;
+
+/// A scenario file that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub file: PathBuf,
+    /// 1-based line and column, when the problem has a position.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// What to change, when we can tell (e.g. the key that was probably meant).
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let (Some(line), Some(col)) = (self.line, self.column) {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A loaded scenario with the file it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedScenario {
+    pub file: PathBuf,
+    pub scenario: ScenarioFile,
+}
+
+/// Every `.toml` file under the given files or folders, sorted, each exactly once.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found)?;
+        } else if path.is_file() {
+            found.push(path.clone());
+        } else {
+            return Err(LoadError {
+                file: path.clone(),
+                line: None,
+                column: None,
+                message: "no such file or folder".into(),
+                hint: Some("give a scenario file or a folder of them, e.g. scenarios/".into()),
+            });
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| io_error(dir, &e))?.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|ext| ext == "toml") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> LoadError {
+    LoadError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("cannot be read: {e}"),
+        hint: None,
+    }
+}
+
+/// Reads and parses one scenario file.
+pub fn load(file: &Path) -> Result<LoadedScenario, LoadError> {
+    let bytes = std::fs::read(file).map_err(|e| io_error(file, &e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        LoadError {
+            file: file.to_path_buf(),
+            line: Some(line),
+            column: Some(column),
+            message: "the file is not valid UTF-8".into(),
+            hint: Some("save the scenario file as UTF-8".into()),
+        }
+    })?;
+    let scenario = parse(file, &text)?;
+    Ok(LoadedScenario {
+        file: file.to_path_buf(),
+        scenario,
+    })
+}
+
+/// Parses scenario text; `file` is used only in errors.
+pub fn parse(file: &Path, text: &str) -> Result<ScenarioFile, LoadError> {
+    let scenario: ScenarioFile = toml::from_str(text).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let (l, c) = line_col(text, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        let message = e.message().trim().to_string();
+        LoadError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            hint: suggestion(&message),
+            message,
+        }
+    })?;
+    check(file, text, &scenario)?;
+    Ok(scenario)
+}
+
+/// Rules serde cannot express.
+fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
+    let at = |needle: &str| {
+        text.find(needle)
+            .map(|offset| line_col(text, offset))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)))
+    };
+    if s.expect.is_some() && !s.steps.is_empty() {
+        let (line, column) = at("[expect]");
+        return Err(LoadError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: "a scenario with [[steps]] cannot also have a top-level [expect]".into(),
+            hint: Some("move the expectations into each step as [steps.expect]".into()),
+        });
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        if let Some(advance) = &step.advance {
+            if let Err(message) = super::parse_duration(advance) {
+                let (line, column) = at(&format!("\"{advance}\""));
+                return Err(LoadError {
+                    file: file.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("step {}: advance: {message}", i + 1),
+                    hint: None,
+                });
+            }
+        }
+    }
+    if let Some(start) = &s.clock.start {
+        if let Err(message) = crate::clock::parse_instant(start) {
+            let (line, column) = at(start);
+            return Err(LoadError {
+                file: file.to_path_buf(),
+                line,
+                column,
+                message: format!("[clock] start: {message}"),
+                hint: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut prefix_end = offset;
+    while !text.is_char_boundary(prefix_end) {
+        prefix_end -= 1;
+    }
+    let before = &text[..prefix_end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`", the closest expected key.
+fn suggestion(message: &str) -> Option<String> {
+    let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let expected: Vec<&str> = message
+        .split("expected")
+        .nth(1)?
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    let best = expected
+        .iter()
+        .map(|candidate| (edit_distance(unknown, candidate), *candidate))
+        .min()?;
+    let limit = (unknown.chars().count() / 3).max(2);
+    if best.0 <= limit {
+        Some(format!("did you mean `{}`?", best.1))
+    } else {
+        Some(format!("valid keys here: {}", expected.join(", ")))
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+name = "x"
+[rsa]
+base_url = "https://demo.twil.io/fn"
+success_code = "pending"
+response_format = 'status":"(\w+)'
+"#;
+
+    #[test]
+    fn a_minimal_file_loads_with_defaults() {
+        let s = parse(Path::new("m.toml"), MINIMAL).unwrap();
+        assert_eq!(s.user.mobile, "+61 412 345 678");
+        assert!(s.verify.custom_code);
+    }
+
+    #[test]
+    fn an_unknown_key_names_line_column_and_the_key_meant() {
+        let text = MINIMAL.replace("success_code", "sucess_code");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert_eq!((err.line, err.column), (5, 1), "{err}");
+        assert!(err.message.contains("unknown field `sucess_code`"), "{err}");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `success_code`?"));
+        assert!(
+            err.to_string().starts_with("m.toml:5:1: unknown field"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn invalid_toml_names_its_position() {
+        let err = parse(Path::new("bad.toml"), "name = \"x\nfoo").unwrap_err();
+        assert_eq!(err.line, Some(1), "{err}");
+    }
+
+    #[test]
+    fn expect_and_steps_together_are_refused_with_the_fix() {
+        let text = format!("{MINIMAL}\n[expect]\ndelivered = true\n[[steps]]\n");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert!(
+            err.message
+                .contains("cannot also have a top-level [expect]"),
+            "{err}"
+        );
+        assert_eq!(err.line, Some(8));
+    }
+}

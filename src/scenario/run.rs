@@ -1,0 +1,336 @@
+//! Running one scenario end to end: PKI, fake Verify, bridge, then one plug-in delivery per step.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::CertificateDer;
+use sha2::{Digest, Sha256};
+
+use super::expect;
+use super::format::{ScenarioFile, Step};
+use super::load::LoadedScenario;
+use super::outcome::{ScenarioOutcome, Status, StepOutcome};
+use crate::bridge::{BridgeConfig, BundledBridge};
+use crate::clock::{parse_instant, SimClock};
+use crate::journal::Journal;
+use crate::pki::Pki;
+use crate::plugin::send::{self, SendContext};
+use crate::plugin::trust::PinnedVerifier;
+use crate::plugin::{request, Delivery, PluginConfig};
+use crate::redact::Redactor;
+use crate::verify::{FakeVerify, ServiceConfig, VerifyConfig};
+use crate::wire::client::Target;
+use crate::wire::server::SharedTls;
+
+/// How scenarios are run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// A scenario still running after this long is stopped and reported as an error.
+    pub scenario_timeout: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            scenario_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Runs one loaded scenario. Never panics on the scenario's content: problems become an `Error` outcome.
+pub async fn run_scenario(loaded: &LoadedScenario, options: &RunOptions) -> ScenarioOutcome {
+    let started = Instant::now();
+    let s = &loaded.scenario;
+    let redactor = redactor_for(s);
+    let run = run_steps(&loaded.file, s);
+    match tokio::time::timeout(options.scenario_timeout, run).await {
+        Ok(Ok(steps)) => {
+            let passed = steps.iter().all(|st| st.unmet.is_empty());
+            ScenarioOutcome {
+                file: loaded.file.clone(),
+                name: s.name.clone(),
+                tags: s.tags.clone(),
+                status: if passed {
+                    Status::Passed
+                } else {
+                    Status::Failed
+                },
+                error: None,
+                steps,
+                duration: started.elapsed(),
+                redactor,
+            }
+        }
+        Ok(Err(setup)) => ScenarioOutcome {
+            tags: s.tags.clone(),
+            redactor: redactor.clone(),
+            ..ScenarioOutcome::error(
+                loaded.file.clone(),
+                s.name.clone(),
+                redactor.redact(&setup),
+                started.elapsed(),
+            )
+        },
+        Err(_) => ScenarioOutcome {
+            tags: s.tags.clone(),
+            redactor,
+            ..ScenarioOutcome::error(
+                loaded.file.clone(),
+                s.name.clone(),
+                format!(
+                    "the scenario did not finish within {} s and was stopped",
+                    options.scenario_timeout.as_secs()
+                ),
+                started.elapsed(),
+            )
+        },
+    }
+}
+
+/// Everything secret in a scenario, so no output shows it.
+fn redactor_for(s: &ScenarioFile) -> Redactor {
+    let mut r = Redactor::new();
+    r.add("rsa.password", &s.rsa.password);
+    if let Some(p) = s.rsa.proxy.as_ref().and_then(|p| p.password.as_deref()) {
+        r.add("rsa.proxy.password", p);
+    }
+    if let Some(secret) = &s.bridge.api_secret {
+        r.add("bridge.api_secret", secret);
+    }
+    if let Some(token) = &s.bridge.auth_token {
+        r.add("bridge.auth_token", token);
+    }
+    r.add("verify.auth_token", &verify_auth_token(s));
+    r
+}
+
+/// A SID that is stable for a scenario (the same file gives the same SIDs run after run).
+fn derived_sid(prefix: &str, scenario: &ScenarioFile, label: &str) -> String {
+    let digest = Sha256::digest(format!("{}\u{0}{label}", scenario.name));
+    format!("{prefix}{}", &hex::encode(digest)[..32])
+}
+
+fn verify_auth_token(s: &ScenarioFile) -> String {
+    s.verify
+        .auth_token
+        .clone()
+        .unwrap_or_else(|| derived_sid("", s, "auth_token"))
+}
+
+async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, String> {
+    let clock = match &s.clock.start {
+        Some(start) => SimClock::starting_at(parse_instant(start)?),
+        None => SimClock::from_wall_clock(),
+    };
+    // The Base URL may be deliberately broken (a config_rejected scenario); the parties still
+    // start, with a stand-in host, so the plug-in can report the problem itself.
+    let target = Target::parse(&s.rsa.base_url).ok();
+    let host = target
+        .as_ref()
+        .map_or("localhost".to_string(), |t| t.host.clone());
+    let https = target.as_ref().is_none_or(|t| t.https);
+    let pki = Pki::generate(&host, &s.tls, clock.now()).map_err(|e| e.to_string())?;
+    let journal = Journal::new();
+
+    let verify_sid = s
+        .bridge
+        .verify_sid
+        .clone()
+        .unwrap_or_else(|| s.rsa.user.clone());
+    let account_sid = s
+        .verify
+        .account_sid
+        .clone()
+        .unwrap_or_else(|| derived_sid("AC", s, "account"));
+    let auth_token = verify_auth_token(s);
+    let verify_config = VerifyConfig {
+        account_sid: account_sid.clone(),
+        auth_token: auth_token.clone(),
+        api_keys: Vec::new(),
+        services: vec![ServiceConfig {
+            sid: s
+                .verify
+                .service_sid
+                .clone()
+                .unwrap_or_else(|| verify_sid.clone()),
+            friendly_name: "RSA Verify Integration".into(),
+            custom_code_enabled: s.verify.custom_code,
+            code_length: s.verify.code_length.unwrap_or(6),
+        }],
+        lenient_to: s.verify.lenient_to,
+        code_ttl: time::Duration::minutes(10),
+    };
+    let verify = FakeVerify::start(verify_config, clock.clone(), journal.clone())
+        .await
+        .map_err(|e| format!("the fake Verify could not start: {e}"))?;
+
+    let default_serves = vec!["leaf".to_string(), "intermediate".to_string()];
+    let serves = s.bridge.serves.clone().unwrap_or(default_serves);
+    let tls: Option<SharedTls> = if https {
+        Some(Arc::new(RwLock::new(server_tls(&pki, &serves)?)))
+    } else {
+        None
+    };
+    let bridge_config = BridgeConfig {
+        path: s.bridge.path.clone().unwrap_or_else(|| {
+            target
+                .as_ref()
+                .map_or("/".into(), |t| path_only(&t.path_and_query))
+        }),
+        api_secret: s
+            .bridge
+            .api_secret
+            .clone()
+            .unwrap_or_else(|| s.rsa.password.clone()),
+        verify_sid,
+        verify_base_url: verify.base_url(),
+        account_sid,
+        auth_token: s.bridge.auth_token.clone().unwrap_or(auth_token),
+        time_limit: Duration::from_millis(s.bridge.time_limit_ms.unwrap_or(10_000)),
+    };
+    let bridge = BundledBridge::start(bridge_config, tls.clone())
+        .await
+        .map_err(|e| format!("the bridge could not start: {e}"))?;
+
+    let steps: Vec<Step> = if s.steps.is_empty() {
+        vec![Step {
+            expect: s.expect.clone().unwrap_or_default(),
+            ..Step::default()
+        }]
+    } else {
+        s.steps.clone()
+    };
+    let mut imported_name = s.rsa.certificate.clone();
+    let mut outcomes = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        if let Some(advance) = &step.advance {
+            clock.advance(super::parse_duration(advance)?);
+        }
+        if let (Some(names), Some(tls)) = (&step.bridge_serves, &tls) {
+            let config = server_tls(&pki, names)?;
+            *tls.write().unwrap_or_else(|e| e.into_inner()) = config;
+        }
+        if let Some(name) = &step.rsa_certificate {
+            imported_name = name.clone();
+        }
+        let imported = imported_certificate(file, &pki, &imported_name)?;
+        let verifier = imported.map(|cert| {
+            PinnedVerifier::new(Some(cert), clock.clone(), s.rsa.quirks.check_hostname)
+        });
+        let ctx = SendContext {
+            connect_to: Some(bridge.addr()),
+            verifier,
+            journal: journal.clone(),
+            clock: clock.clone(),
+        };
+        let mobile = step.mobile.as_deref().unwrap_or(&s.user.mobile);
+        let tokencode = step.tokencode.as_deref().unwrap_or(&s.user.tokencode);
+        let before = journal.entries().len();
+        let delivery = deliver(&s.rsa, mobile, tokencode, &ctx).await;
+        let exchanges: Vec<_> = journal.entries().into_iter().skip(before).collect();
+        let unmet = expect::check(&step.expect, &delivery, &exchanges);
+        outcomes.push(StepOutcome {
+            name: step
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("login {}", i + 1)),
+            delivery,
+            exchanges,
+            unmet,
+        });
+    }
+    bridge.shutdown();
+    verify.shutdown().await;
+    Ok(outcomes)
+}
+
+/// What the plug-in does for one login: build the request (or refuse the configuration), send it,
+/// decide.
+pub async fn deliver(
+    config: &PluginConfig,
+    mobile: &str,
+    tokencode: &str,
+    ctx: &SendContext,
+) -> Delivery {
+    match request::build(config, mobile, tokencode) {
+        Ok(request) => send::send(config, request, ctx, Vec::new()).await,
+        Err(failure) => Delivery {
+            request: None,
+            status: None,
+            response_body: None,
+            decision: None,
+            failure: Some(failure),
+            warnings: Vec::new(),
+        },
+    }
+}
+
+fn path_only(path_and_query: &str) -> String {
+    path_and_query.split('?').next().unwrap_or("/").to_string()
+}
+
+/// The certificate RSA imported: a PKI name, `none`, or a PEM file (relative to the scenario file).
+fn imported_certificate(
+    file: &Path,
+    pki: &Pki,
+    name: &str,
+) -> Result<Option<CertificateDer<'static>>, String> {
+    if name == "none" {
+        return Ok(None);
+    }
+    if let Some(issued) = pki.get(name) {
+        return Ok(Some(issued.der.clone()));
+    }
+    if name.ends_with(".pem") || name.ends_with(".crt") || name.contains('/') {
+        let path = file
+            .parent()
+            .map_or_else(|| PathBuf::from(name), |dir| dir.join(name));
+        let pem = std::fs::read(&path)
+            .map_err(|e| format!("[rsa] certificate {}: {e}", path.display()))?;
+        let mut reader = std::io::BufReader::new(pem.as_slice());
+        let first = rustls_pemfile::certs(&mut reader)
+            .next()
+            .ok_or_else(|| {
+                format!(
+                    "[rsa] certificate {}: no PEM CERTIFICATE block found",
+                    path.display()
+                )
+            })?
+            .map_err(|e| format!("[rsa] certificate {}: {e}", path.display()))?;
+        return Ok(Some(first));
+    }
+    Err(format!(
+        "[rsa] certificate = {name:?} is not a certificate of this scenario (known: {}, none, or a path to a PEM file)",
+        pki.names().join(", ")
+    ))
+}
+
+/// A TLS server identity presenting the named certificates, leaf first, with the leaf's key.
+fn server_tls(pki: &Pki, names: &[String]) -> Result<Arc<rustls::ServerConfig>, String> {
+    let first = names
+        .first()
+        .ok_or("[bridge] serves is empty: name at least the leaf certificate")?;
+    let mut chain = Vec::new();
+    for name in names {
+        let issued = pki.get(name).ok_or_else(|| {
+            format!(
+                "[bridge] serves names {name:?}, which is not a certificate of this scenario (known: {})",
+                pki.names().join(", ")
+            )
+        })?;
+        chain.push(issued.der.clone());
+    }
+    let key = pki
+        .get(first)
+        .map(|i| i.private_key())
+        .ok_or("missing leaf key")?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| format!("the bridge cannot serve {names:?}: {e}"))?;
+    Ok(Arc::new(config))
+}

@@ -1,0 +1,214 @@
+//! A small HTTP/1.1 server runner (hyper) for the parties the harness plays: plain TCP or TLS,
+//! loopback by default, with the limits every server of the harness shares.
+//!
+//! The handler receives a fully buffered [`IncomingRequest`]: bodies over the limit are answered
+//! 413 before the handler runs, and clients that do not finish their headers in time are dropped.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// A request with its body read.
+#[derive(Clone, Debug)]
+pub struct IncomingRequest {
+    pub method: http::Method,
+    pub uri: http::Uri,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+    pub peer: SocketAddr,
+}
+
+impl IncomingRequest {
+    /// First value of a header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The response type every handler returns.
+pub type Reply = http::Response<Full<Bytes>>;
+
+/// A TLS identity that can be swapped while the server runs (a scenario step that rotates the
+/// bridge's certificate); each new connection reads the current one.
+pub type SharedTls = Arc<RwLock<Arc<rustls::ServerConfig>>>;
+
+/// How to run a server.
+#[derive(Clone)]
+pub struct ServerOptions {
+    /// Address to bind; `127.0.0.1:0` (an ephemeral loopback port) unless the user asks otherwise.
+    pub bind: SocketAddr,
+    pub tls: Option<SharedTls>,
+    /// Largest request body accepted; larger gets 413.
+    pub max_body_bytes: usize,
+    /// Time a client has to send its request headers.
+    pub header_timeout: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: None,
+            max_body_bytes: 64 * 1024,
+            header_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A handler: an async function from a buffered request to a response.
+pub type Handler =
+    Arc<dyn Fn(IncomingRequest) -> Pin<Box<dyn Future<Output = Reply> + Send>> + Send + Sync>;
+
+/// A server running in the background; dropping it (or [`RunningServer::shutdown`]) stops it.
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+}
+
+impl RunningServer {
+    /// The bound address (with the ephemeral port filled in).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting and closes open connections.
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Binds and starts serving in the background.
+pub async fn serve(options: ServerOptions, handler: Handler) -> std::io::Result<RunningServer> {
+    let listener = TcpListener::bind(options.bind).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let options = Arc::new(options);
+    tokio::spawn(accept_loop(listener, options, handler, stopped));
+    Ok(RunningServer { addr, stop })
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    options: Arc<ServerOptions>,
+    handler: Handler,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let (tcp, peer) = tokio::select! {
+            _ = stopped.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                // Out of file descriptors or a client that vanished mid-accept: keep serving others.
+                Err(_) => continue,
+            },
+        };
+        let _ = tcp.set_nodelay(true);
+        let options = options.clone();
+        let handler = handler.clone();
+        let mut stop_conn = stopped.clone();
+        tokio::spawn(async move {
+            let served = async {
+                match &options.tls {
+                    Some(tls) => {
+                        let config = tls.read().unwrap_or_else(|e| e.into_inner()).clone();
+                        let accept = tokio_rustls::TlsAcceptor::from(config).accept(tcp);
+                        // A client that never completes the handshake is dropped like a slow client.
+                        if let Ok(Ok(stream)) =
+                            tokio::time::timeout(options.header_timeout, accept).await
+                        {
+                            serve_connection(stream, peer, &options, handler).await;
+                        }
+                    }
+                    None => serve_connection(tcp, peer, &options, handler).await,
+                }
+            };
+            tokio::select! {
+                _ = served => {}
+                _ = stop_conn.changed() => {}
+            }
+        });
+    }
+}
+
+async fn serve_connection<S>(stream: S, peer: SocketAddr, options: &ServerOptions, handler: Handler)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let max_body = options.max_body_bytes;
+    let service = service_fn(move |req: http::Request<Incoming>| {
+        let handler = handler.clone();
+        async move { Ok::<_, Infallible>(handle(req, peer, max_body, handler).await) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.header_timeout)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+async fn handle(
+    req: http::Request<Incoming>,
+    peer: SocketAddr,
+    max_body: usize,
+    handler: Handler,
+) -> Reply {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, max_body).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                return json_error(
+                    413,
+                    &format!("request body is larger than the limit of {max_body} bytes"),
+                );
+            }
+            return json_error(400, "the request body could not be read");
+        }
+    };
+    handler(IncomingRequest {
+        method: parts.method,
+        uri: parts.uri,
+        headers: parts.headers,
+        body,
+        peer,
+    })
+    .await
+}
+
+/// A JSON response with the given status and body text.
+pub fn json(status: u16, body: String) -> Reply {
+    http::Response::builder()
+        .status(status)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(Full::new(Bytes::from(body)))
+        .unwrap_or_else(|_| http::Response::new(Full::new(Bytes::new())))
+}
+
+/// The harness's own error body: `{"status":N,"message":"..."}` (status is a number, so RSA's
+/// usual Response Format does not mistake it for success).
+pub fn json_error(status: u16, message: &str) -> Reply {
+    json(
+        status,
+        serde_json::json!({ "status": status, "message": message }).to_string(),
+    )
+}
