@@ -149,7 +149,26 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
             hint: Some("move the expectations into each step as [steps.expect]".into()),
         });
     }
+    if s.steps.is_empty() && s.expect.as_ref().is_none_or(|e| e.is_empty()) {
+        let (line, column) = at("[expect]");
+        return Err(LoadError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: "the scenario states no expectation, so it could never fail".into(),
+            hint: Some("add an [expect] table, e.g. delivered = true".into()),
+        });
+    }
     for (i, step) in s.steps.iter().enumerate() {
+        if step.expect.is_empty() {
+            return Err(LoadError {
+                file: file.to_path_buf(),
+                line: None,
+                column: None,
+                message: format!("step {} states no expectation, so it could never fail", i + 1),
+                hint: Some("add [steps.expect] with at least one key, e.g. delivered = true".into()),
+            });
+        }
         if let Some(advance) = &step.advance {
             if let Err(message) = super::parse_duration(advance) {
                 let (line, column) = at(&format!("\"{advance}\""));
@@ -238,6 +257,8 @@ name = "x"
 base_url = "https://demo.twil.io/fn"
 success_code = "pending"
 response_format = 'status":"(\w+)'
+[expect]
+delivered = true
 "#;
 
     #[test]
@@ -251,7 +272,7 @@ response_format = 'status":"(\w+)'
     fn an_unknown_key_names_line_column_and_the_key_meant() {
         let text = MINIMAL.replace("success_code", "sucess_code");
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
-        assert_eq!((err.line, err.column), (5, 1), "{err}");
+        assert_eq!((err.line, err.column), (Some(5), Some(1)), "{err}");
         assert!(err.message.contains("unknown field `sucess_code`"), "{err}");
         assert_eq!(err.hint.as_deref(), Some("did you mean `success_code`?"));
         assert!(
@@ -262,19 +283,23 @@ response_format = 'status":"(\w+)'
 
     #[test]
     fn invalid_toml_names_its_position() {
-        let err = parse(Path::new("bad.toml"), "name = \"x\nfoo").unwrap_err();
-        assert_eq!(err.line, Some(1), "{err}");
+        let err = parse(Path::new("bad.toml"), "name = \"x\"\nfoo").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(4)), "{err}");
+        assert!(err.to_string().starts_with("bad.toml:2:4: "), "{err}");
     }
 
     #[test]
     fn expect_and_steps_together_are_refused_with_the_fix() {
-        let text = format!("{MINIMAL}\n[expect]\ndelivered = true\n[[steps]]\n");
+        let text = format!("{MINIMAL}\n[[steps]]\nexpect = {{ delivered = true }}\n");
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
-        assert!(
-            err.message
-                .contains("cannot also have a top-level [expect]"),
-            "{err}"
-        );
-        assert_eq!(err.line, Some(8));
+        assert!(err.message.contains("cannot also have a top-level [expect]"), "{err}");
+        assert_eq!(err.line, Some(7));
+    }
+
+    #[test]
+    fn a_scenario_without_expectations_is_refused() {
+        let text = MINIMAL.replace("[expect]\ndelivered = true\n", "");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert!(err.message.contains("states no expectation"), "{err}");
     }
 }
