@@ -8,6 +8,7 @@ pub mod clock;
 pub mod journal;
 pub mod pki;
 pub mod plugin;
+pub mod proxy;
 pub mod redact;
 pub mod scenario;
 pub mod verify;

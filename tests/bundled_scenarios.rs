@@ -52,5 +52,8 @@ fn every_bundled_scenario_has_a_test() {
         .map(|f| f.strip_prefix(root).map(Path::to_path_buf).unwrap_or(f))
         .filter(|f| !LISTED.contains(&f.to_string_lossy().as_ref()))
         .collect();
-    assert!(missing.is_empty(), "add these to the bundled! list: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "add these to the bundled! list: {missing:?}"
+    );
 }

@@ -99,6 +99,7 @@ async fn create_verification(config: &BridgeConfig, event: &[(String, String)]) 
         // The Node client's default timeout; the Function limit above cuts in first.
         connect_timeout: Duration::from_secs(30),
         read_timeout: Duration::from_secs(30),
+        proxy: None,
     };
     match client::send(&request, &connector).await {
         Ok(response) => verify_reply(response.status, &response.body),

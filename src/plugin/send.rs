@@ -27,6 +27,8 @@ pub struct SendContext {
     pub verifier: Option<Arc<PinnedVerifier>>,
     pub journal: Journal,
     pub clock: SimClock,
+    /// The SMS HTTP Proxy Configuration, resolved (scenarios: the harness proxy's loopback port).
+    pub proxy: Option<crate::wire::client::ProxyRoute>,
 }
 
 /// Sends `request` and decides, as the plug-in does.
@@ -130,6 +132,7 @@ async fn exchange_following_redirects(
             tls: tls.clone(),
             connect_timeout: Duration::from_millis(config.connect_timeout_ms),
             read_timeout: Duration::from_millis(config.read_timeout_ms),
+            proxy: ctx.proxy.clone(),
         };
         let result = client::send(&current, &connector).await;
         record(ctx, &current, &result);
@@ -287,6 +290,14 @@ fn transport_failure(e: &ClientError, ctx: &SendContext) -> Failure {
         ClientError::Io(_) => (
             FailureClass::Connection,
             "The connection failed.".to_string(),
+        ),
+        ClientError::ProxyTunnel(status) => (
+            FailureClass::Connection,
+            if status.contains(" 407") {
+                "The SMS HTTP proxy demands credentials and refused the tunnel: check the proxy user and password in SMS HTTP Proxy Configuration.".to_string()
+            } else {
+                format!("The SMS HTTP proxy refused to open a tunnel to the Base URL's host ({status}).")
+            },
         ),
     };
     Failure {

@@ -33,6 +33,9 @@ pub struct ScenarioFile {
     pub tls: PkiSpec,
     #[serde(default)]
     pub clock: ClockSection,
+    /// The harness's forward proxy, started when `[rsa] proxy` is set.
+    #[serde(default)]
+    pub proxy: ProxySection,
     /// What must happen (single-step scenarios).
     #[serde(default)]
     pub expect: Option<Expect>,
@@ -151,6 +154,31 @@ pub struct ClockSection {
     /// Start instant, e.g. `2026-01-15T09:00:00Z` (default: the wall clock when the run starts).
     #[serde(default)]
     pub start: Option<String>,
+}
+
+/// The harness's loopback forward proxy (what RSA's SMS HTTP Proxy Configuration points at).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProxySection {
+    /// `tunnel` (default): CONNECT tunnels pass bytes untouched. `inspect`: the proxy terminates TLS
+    /// with certificates signed by its own CA, like a corporate SSL-inspecting proxy.
+    #[serde(default)]
+    pub mode: ProxyMode,
+    /// User name the proxy demands (407 without it).
+    #[serde(default)]
+    pub require_user: Option<String>,
+    /// Password the proxy demands. A secret.
+    #[serde(default)]
+    pub require_password: Option<String>,
+}
+
+/// See [`ProxySection::mode`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyMode {
+    #[default]
+    Tunnel,
+    Inspect,
 }
 
 /// One login in a multi-step story.

@@ -165,8 +165,13 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
                 file: file.to_path_buf(),
                 line: None,
                 column: None,
-                message: format!("step {} states no expectation, so it could never fail", i + 1),
-                hint: Some("add [steps.expect] with at least one key, e.g. delivered = true".into()),
+                message: format!(
+                    "step {} states no expectation, so it could never fail",
+                    i + 1
+                ),
+                hint: Some(
+                    "add [steps.expect] with at least one key, e.g. delivered = true".into(),
+                ),
             });
         }
         if let Some(advance) = &step.advance {
@@ -292,7 +297,11 @@ delivered = true
     fn expect_and_steps_together_are_refused_with_the_fix() {
         let text = format!("{MINIMAL}\n[[steps]]\nexpect = {{ delivered = true }}\n");
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
-        assert!(err.message.contains("cannot also have a top-level [expect]"), "{err}");
+        assert!(
+            err.message
+                .contains("cannot also have a top-level [expect]"),
+            "{err}"
+        );
         assert_eq!(err.line, Some(7));
     }
 

@@ -18,9 +18,11 @@ use crate::pki::Pki;
 use crate::plugin::send::{self, SendContext};
 use crate::plugin::trust::PinnedVerifier;
 use crate::plugin::{request, Delivery, PluginConfig};
+use crate::proxy::{ForwardProxy, InterceptCa, ProxyOptions, Route};
 use crate::redact::Redactor;
+use crate::scenario::format::ProxyMode;
 use crate::verify::{FakeVerify, ServiceConfig, VerifyConfig};
-use crate::wire::client::Target;
+use crate::wire::client::{ProxyRoute, Target};
 use crate::wire::server::SharedTls;
 
 /// How scenarios are run.
@@ -102,6 +104,9 @@ fn redactor_for(s: &ScenarioFile) -> Redactor {
         r.add("bridge.auth_token", token);
     }
     r.add("verify.auth_token", &verify_auth_token(s));
+    if let Some(p) = &s.proxy.require_password {
+        r.add("proxy.require_password", p);
+    }
     r
 }
 
@@ -193,6 +198,13 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
         .await
         .map_err(|e| format!("the bridge could not start: {e}"))?;
 
+    let proxy = match &s.rsa.proxy {
+        Some(configured) => {
+            Some(start_proxy(s, &pki, &clock, bridge.addr(), target.as_ref(), configured).await?)
+        }
+        None => None,
+    };
+
     let steps: Vec<Step> = if s.steps.is_empty() {
         vec![Step {
             expect: s.expect.clone().unwrap_or_default(),
@@ -223,6 +235,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             verifier,
             journal: journal.clone(),
             clock: clock.clone(),
+            proxy: proxy.as_ref().map(|(_, route)| route.clone()),
         };
         let mobile = step.mobile.as_deref().unwrap_or(&s.user.mobile);
         let tokencode = step.tokencode.as_deref().unwrap_or(&s.user.tokencode);
@@ -264,6 +277,62 @@ pub async fn deliver(
             warnings: Vec::new(),
         },
     }
+}
+
+/// Starts the harness proxy and returns it with the route the plug-in uses to reach it.
+async fn start_proxy(
+    s: &ScenarioFile,
+    pki: &Pki,
+    clock: &SimClock,
+    bridge: std::net::SocketAddr,
+    target: Option<&Target>,
+    configured: &crate::plugin::config::ProxyConfig,
+) -> Result<(ForwardProxy, ProxyRoute), String> {
+    let target = target.ok_or("[rsa] proxy is set but the Base URL is not a valid http(s) URL")?;
+    let credentials = match (&s.proxy.require_user, &s.proxy.require_password) {
+        (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+        (None, None) => None,
+        _ => return Err("[proxy] require_user and require_password go together".into()),
+    };
+    let mut options = ProxyOptions {
+        credentials,
+        routes: vec![Route {
+            authority: format!("{}:{}", target.host, target.port),
+            upstream: bridge,
+            upstream_tls: target.https,
+        }],
+        ..ProxyOptions::default()
+    };
+    if s.proxy.mode == ProxyMode::Inspect {
+        let ca = InterceptCa::new("Corporate SSL Inspection CA", clock.now())
+            .map_err(|e| e.to_string())?;
+        options.intercept = Some(Arc::new(ca));
+        // The inspecting proxy itself trusts the real chain when it re-encrypts towards the bridge.
+        let root = pki.get("root").map(|c| c.der.clone());
+        let verifier = PinnedVerifier::new(root, clock.clone(), true);
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+        options.upstream_tls = Some(Arc::new(tls));
+    }
+    let proxy = ForwardProxy::start(options)
+        .await
+        .map_err(|e| format!("the proxy could not start: {e}"))?;
+    let route = ProxyRoute {
+        host: configured.host.clone(),
+        port: configured.port,
+        connect_to: Some(proxy.addr()),
+        credentials: configured
+            .user
+            .clone()
+            .map(|u| (u, configured.password.clone().unwrap_or_default())),
+    };
+    Ok((proxy, route))
 }
 
 fn path_only(path_and_query: &str) -> String {

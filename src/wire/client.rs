@@ -24,6 +24,20 @@ pub struct Connector {
     pub tls: Option<Arc<rustls::ClientConfig>>,
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    /// Go through this HTTP proxy (CONNECT for https, absolute-form requests for http).
+    pub proxy: Option<ProxyRoute>,
+}
+
+/// An HTTP proxy the client goes through.
+#[derive(Clone, Debug)]
+pub struct ProxyRoute {
+    /// Proxy host and port as configured.
+    pub host: String,
+    pub port: u16,
+    /// Connect here instead of resolving `host` (scenarios: the harness proxy's loopback port).
+    pub connect_to: Option<SocketAddr>,
+    /// Basic credentials sent as `Proxy-Authorization`. A secret.
+    pub credentials: Option<(String, String)>,
 }
 
 /// A request to send. `url` is absolute (`https://host:port/path?query`).
@@ -81,6 +95,8 @@ pub enum ClientError {
     Tls(String),
     #[error("java.io.IOException: {0}")]
     Io(String),
+    #[error("java.io.IOException: Unable to tunnel through proxy. Proxy returns \"{0}\"")]
+    ProxyTunnel(String),
 }
 
 /// The parts of an absolute URL the client needs.
@@ -150,18 +166,39 @@ pub async fn send(
     connector: &Connector,
 ) -> Result<ClientResponse, ClientError> {
     let target = Target::parse(&req.url)?;
-    let addr = match connector.connect_to {
-        Some(addr) => addr,
-        None => resolve(&target).await?,
+    let (addr, via_proxy) = match &connector.proxy {
+        Some(proxy) => {
+            let addr = match proxy.connect_to {
+                Some(addr) => addr,
+                None => resolve(&proxy.host, proxy.port).await?,
+            };
+            (addr, Some(proxy))
+        }
+        None => match connector.connect_to {
+            Some(addr) => (addr, None),
+            None => (resolve(&target.host, target.port).await?, None),
+        },
     };
-    let tcp = tokio::time::timeout(connector.connect_timeout, TcpStream::connect(addr))
+    let mut tcp = tokio::time::timeout(connector.connect_timeout, TcpStream::connect(addr))
         .await
         .map_err(|_| ClientError::ConnectTimeout)?
         .map_err(map_connect_error)?;
     let _ = tcp.set_nodelay(true);
-    let request = build_hyper_request(req, &target)?;
+    // Through a proxy, plain http requests carry the absolute URL; https goes through a tunnel.
+    let absolute_form = via_proxy.is_some() && !target.https;
+    let mut request = build_hyper_request(req, &target, absolute_form)?;
+    if let (true, Some(proxy)) = (absolute_form, via_proxy) {
+        if let Some(value) = proxy_authorization(proxy) {
+            if let Ok(v) = http::HeaderValue::from_str(&value) {
+                request.headers_mut().insert("proxy-authorization", v);
+            }
+        }
+    }
     let exchange = async {
         if target.https {
+            if let Some(proxy) = via_proxy {
+                tunnel(&mut tcp, &target, proxy).await?;
+            }
             let tls = connector.tls.clone().ok_or_else(|| {
                 ClientError::Tls(
                     "no certificate is imported, so HTTPS connections are disabled".into(),
@@ -184,22 +221,78 @@ pub async fn send(
         .map_err(|_| ClientError::ReadTimeout)?
 }
 
-async fn resolve(target: &Target) -> Result<SocketAddr, ClientError> {
-    let mut addrs = tokio::net::lookup_host((target.host.as_str(), target.port))
+fn proxy_authorization(proxy: &ProxyRoute) -> Option<String> {
+    use base64::Engine;
+    proxy.credentials.as_ref().map(|(user, password)| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    })
+}
+
+/// Opens a CONNECT tunnel and checks the proxy's answer.
+async fn tunnel(
+    tcp: &mut TcpStream,
+    target: &Target,
+    proxy: &ProxyRoute,
+) -> Result<(), ClientError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = format!("{}:{}", target.host, target.port);
+    let mut head = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
+    if let Some(value) = proxy_authorization(proxy) {
+        head.push_str(&format!("Proxy-Authorization: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    tcp.write_all(head.as_bytes())
         .await
-        .map_err(|_| ClientError::UnknownHost(target.host.clone()))?;
+        .map_err(|e| ClientError::Io(e.to_string()))?;
+    // Read the proxy's answer byte by byte so nothing of the TLS stream that follows is consumed.
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        if answer.len() > 16 * 1024 {
+            return Err(ClientError::Malformed(
+                "the proxy's answer to CONNECT is too long".into(),
+            ));
+        }
+        let n = tcp.read(&mut byte).await.map_err(map_connect_error)?;
+        if n == 0 {
+            return Err(ClientError::UnexpectedEof);
+        }
+        answer.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&answer);
+    let status_line = text.lines().next().unwrap_or("").trim().to_string();
+    if status_line.split(' ').nth(1) == Some("200") {
+        Ok(())
+    } else {
+        Err(ClientError::ProxyTunnel(status_line))
+    }
+}
+
+async fn resolve(host: &str, port: u16) -> Result<SocketAddr, ClientError> {
+    let mut addrs = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| ClientError::UnknownHost(host.to_string()))?;
     addrs
         .next()
-        .ok_or_else(|| ClientError::UnknownHost(target.host.clone()))
+        .ok_or_else(|| ClientError::UnknownHost(host.to_string()))
 }
 
 fn build_hyper_request(
     req: &ClientRequest,
     target: &Target,
+    absolute_form: bool,
 ) -> Result<http::Request<Full<Bytes>>, ClientError> {
+    let uri = if absolute_form {
+        req.url.clone()
+    } else {
+        target.path_and_query.clone()
+    };
     let mut builder = http::Request::builder()
         .method(req.method.as_str())
-        .uri(target.path_and_query.as_str());
+        .uri(uri);
     let has_host = req
         .headers
         .iter()
@@ -362,6 +455,7 @@ mod tests {
             tls: None,
             connect_timeout: Duration::from_secs(2),
             read_timeout: Duration::from_secs(2),
+            proxy: None,
         };
         let err = send(&req, &connector).await.unwrap_err();
         assert_eq!(
