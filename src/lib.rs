@@ -5,6 +5,7 @@
 pub mod bridge;
 pub mod cli;
 pub mod clock;
+pub mod fault;
 pub mod journal;
 pub mod pki;
 pub mod plugin;

@@ -1,58 +1,87 @@
 //! The fake Twilio Verify v2 service.
-//! (Skeleton: the issue-2/5 implementation replaces this; `VerifyConfig`, `ServiceConfig`,
-//! `FakeVerify::start`, `base_url`, `verifications` and `shutdown` are the contract.)
+//!
+//! How the parts fit:
+//!
+//! * [`config`]: [`VerifyConfig`] (credentials, services, limits, faults) and [`ServiceConfig`]
+//!   (per-service flags), with generated-looking defaults.
+//! * [`server`]: hyper HTTP/1.1 on `127.0.0.1:<ephemeral>`, one task per connection. Each request
+//!   is read (64 KiB limit → 413), resolved by [`routes`], given its fault from the
+//!   [`crate::fault::FaultPlan`], authenticated by [`auth`] (20003 first), run by [`service`] and
+//!   recorded in the [`crate::journal::Journal`] as [`crate::journal::Hop::BridgeToVerify`].
+//! * [`service`]: validates the form (60200, 60204, 60221, 60223…), applies [`magic`] numbers and
+//!   drives the [`state`] machine; [`body`] renders Twilio's exact JSON, [`errors`] the error
+//!   catalogue, [`sid`] the SIDs, [`phone`] the `To` rules.
+//! * [`sim`]: unauthenticated read-back under `/_sim/` (verifications with their codes, the
+//!   journal).
+//!
+//! All dates and expiry come from the shared [`SimClock`]; nothing reads the wall clock.
+//!
+//! Endpoints: `POST /v2/Services/{VA}/Verifications` (201), `POST /v2/Services/{VA}/VerificationCheck`
+//! (200), `GET /v2/Services/{VA}/Verifications/{VE}` (200), `POST /v2/Services/{VA}/Verifications/{VE}`
+//! with `Status=canceled|approved` (200).
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::clock::SimClock;
+use crate::fault::FaultSchedule;
 use crate::journal::Journal;
+use crate::redact::Redactor;
 
-/// Credentials and services the fake knows.
-#[derive(Clone, Debug)]
-pub struct VerifyConfig {
-    /// Account SID (`AC` + 32 hex) used as the Basic-auth user name.
-    pub account_sid: String,
-    /// Auth token. A secret.
-    pub auth_token: String,
-    /// API keys (`SK` + 32 hex, secret) that may also authenticate.
-    pub api_keys: Vec<(String, String)>,
-    pub services: Vec<ServiceConfig>,
-    /// Accept a `To` of 8 to 15 digits without `+` as E.164 (unconfirmed leniency; default true).
-    pub lenient_to: bool,
-    /// How long a pending verification lives (default 10 minutes).
-    pub code_ttl: time::Duration,
-}
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod errors;
+pub mod magic;
+pub mod phone;
+pub mod routes;
+pub mod server;
+pub mod service;
+pub mod sid;
+pub mod sim;
+pub mod state;
 
-/// One Verify service and its flags.
-#[derive(Clone, Debug)]
-pub struct ServiceConfig {
-    /// `VA` + 32 hex.
-    pub sid: String,
-    pub friendly_name: String,
-    pub custom_code_enabled: bool,
-    /// Length of generated codes (4 to 10, default 6).
-    pub code_length: u8,
-}
+pub use config::{LimitCodes, ServiceConfig, VerifyConfig};
+pub use errors::TwilioError;
+pub use magic::{magic_numbers, MagicEffect, MagicNumber};
 
 /// What the fake holds about one verification, for expectations and read-back.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct VerificationRecord {
+    /// `VE…`.
     pub sid: String,
+    /// `VA…`.
     pub service_sid: String,
+    /// Normalised `To` (E.164 with `+`, or an e-mail address).
     pub to: String,
+    /// Channel of the latest send, lower case.
     pub channel: String,
+    /// The code a user would have received.
     pub code: String,
+    /// `pending`, `approved`, `canceled`, `max_attempts_reached` or `expired`.
     pub status: String,
+    /// Accepted sends.
     pub send_attempts: usize,
+    /// Wrong codes checked.
     pub check_attempts: usize,
+    /// `date_created`, ISO 8601.
+    pub date_created: String,
+    /// `date_updated`, ISO 8601.
+    pub date_updated: String,
 }
 
 /// A running fake Verify on 127.0.0.1.
 #[derive(Debug)]
 pub struct FakeVerify {
     addr: SocketAddr,
+    shared: Arc<server::Shared>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl FakeVerify {
@@ -62,8 +91,29 @@ impl FakeVerify {
         clock: SimClock,
         journal: Journal,
     ) -> std::io::Result<FakeVerify> {
-        let _ = (config, clock, journal);
-        Err(std::io::Error::other("fake Verify not implemented yet"))
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let mut redactor = Redactor::new();
+        redactor.add("auth_token", &config.auth_token);
+        for (_, secret) in &config.api_keys {
+            redactor.add("api_key_secret", secret);
+        }
+        let shared = Arc::new(server::Shared {
+            faults: Mutex::new(FaultSchedule::new(config.faults.clone())),
+            verify: service::Verify::new(config, clock),
+            journal,
+            addr,
+            redactor,
+        });
+        let (shutdown, rx) = watch::channel(false);
+        let task = tokio::spawn(server::accept_loop(listener, shared.clone(), rx));
+        tracing::debug!(%addr, "fake Verify listening");
+        Ok(FakeVerify {
+            addr,
+            shared,
+            shutdown,
+            task: Some(task),
+        })
     }
 
     /// `http://127.0.0.1:PORT` (no trailing slash); Verify paths start with `/v2/`.
@@ -71,15 +121,37 @@ impl FakeVerify {
         format!("http://{}", self.addr)
     }
 
+    /// The listening address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// Every verification the fake holds (including approved/expired ones kept for inspection).
     pub fn verifications(&self) -> Vec<VerificationRecord> {
-        Vec::new()
+        self.shared.verify.records()
     }
 
-    /// Stops accepting connections.
-    pub async fn shutdown(self) {}
+    /// The newest verification for `to` (any spelling `lenient_to` accepts), in any service.
+    pub fn latest_for(&self, to: &str) -> Option<VerificationRecord> {
+        self.shared.verify.code_for(to, None)
+    }
+
+    /// The configuration the fake runs with.
+    pub fn config(&self) -> &VerifyConfig {
+        &self.shared.verify.config
+    }
+
+    /// Stops accepting connections, lets open ones finish briefly, then drops them.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for FakeVerify {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
 }
