@@ -162,9 +162,10 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             friendly_name: "RSA Verify Integration".into(),
             custom_code_enabled: s.verify.custom_code,
             code_length: s.verify.code_length.unwrap_or(6),
+            ..ServiceConfig::default()
         }],
         lenient_to: s.verify.lenient_to,
-        code_ttl: time::Duration::minutes(10),
+        ..VerifyConfig::default()
     };
     let verify = FakeVerify::start(verify_config, clock.clone(), journal.clone())
         .await
