@@ -166,9 +166,19 @@ mod tests {
     #[test]
     fn a_plus_in_the_middle_and_a_trailing_separator_are_rejected() {
         let e = normalise("61+412", Some("61"), false).unwrap_err();
-        assert!(e.message.contains("a `+` that is not at the start at character 3"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("a `+` that is not at the start at character 3"),
+            "{}",
+            e.message
+        );
         let e = normalise("+61 412-", None, false).unwrap_err();
-        assert!(e.message.ends_with("must end with a digit; it ends with '-'"), "{}", e.message);
+        assert!(
+            e.message
+                .ends_with("must end with a digit; it ends with '-'"),
+            "{}",
+            e.message
+        );
         assert!(normalise("   ", None, false).is_err());
         assert!(normalise("+", None, false).is_err());
     }

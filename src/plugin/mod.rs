@@ -15,6 +15,7 @@
 pub mod address;
 pub mod config;
 pub mod encode;
+pub mod request;
 pub mod response;
 pub mod send;
 pub mod template;

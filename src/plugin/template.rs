@@ -161,8 +161,9 @@ pub fn parse(template: &str) -> Result<Vec<Segment>, TemplateError> {
             if braced && k >= chars.len() {
                 return Err(TemplateError {
                     position: dollar,
-                    message: "unterminated `${`: expected a name and `}`, found the end of the template"
-                        .to_string(),
+                    message:
+                        "unterminated `${`: expected a name and `}`, found the end of the template"
+                            .to_string(),
                 });
             }
             // `$2.50`, `$ `, `${}`: not a reference, the `$` is text.
@@ -272,7 +273,9 @@ pub fn used_references(template: &str, context: Context) -> Result<Vec<String>, 
     Ok(parse(template)?
         .into_iter()
         .filter_map(|s| match s {
-            Segment::Ref(r) if r.backslashes % 2 == 0 && lookup(&r.name, &probe, context).is_some() => {
+            Segment::Ref(r)
+                if r.backslashes % 2 == 0 && lookup(&r.name, &probe, context).is_some() =>
+            {
                 Some(r.name)
             }
             _ => None,
@@ -473,9 +476,13 @@ mod tests {
 
     #[test]
     fn ampersand_and_equal_variables_are_data() {
-        let out = render_parameters("x=a${ampersand}b${equal}c", &vars(), Splitting::Strict).unwrap();
+        let out =
+            render_parameters("x=a${ampersand}b${equal}c", &vars(), Splitting::Strict).unwrap();
         assert_eq!(out, "x=a%26b%3Dc");
-        assert_eq!(render_text("a${ampersand}b$equal", &vars(), false).unwrap(), "a&b=");
+        assert_eq!(
+            render_text("a${ampersand}b$equal", &vars(), false).unwrap(),
+            "a&b="
+        );
     }
 
     #[test]
@@ -517,20 +524,29 @@ mod tests {
             message: "Meet me at home".to_string(),
             ..vars()
         };
-        let wire =
-            render_parameters("to=${plus}$msg.address&text=$msg.message", &v, Splitting::Naive)
-                .unwrap();
+        let wire = render_parameters(
+            "to=${plus}$msg.address&text=$msg.message",
+            &v,
+            Splitting::Naive,
+        )
+        .unwrap();
         assert_eq!(wire, "to=%2B61412345678&text=Meet+me+at+home");
     }
 
     #[test]
     fn unknown_references_are_emitted_literally() {
-        assert_eq!(text("a=$foo&b=${foo}&c=$foo.bar"), "a=$foo&b=${foo}&c=$foo.bar");
+        assert_eq!(
+            text("a=$foo&b=${foo}&c=$foo.bar"),
+            "a=$foo&b=${foo}&c=$foo.bar"
+        );
     }
 
     #[test]
     fn a_quiet_reference_renders_empty_when_unknown_and_the_value_when_known() {
-        assert_eq!(text("[$!foo][$!{foo}][$!OTT][$!{msg.address}]"), "[][][12345678][61412345678]");
+        assert_eq!(
+            text("[$!foo][$!{foo}][$!OTT][$!{msg.address}]"),
+            "[][][12345678][61412345678]"
+        );
     }
 
     #[test]
@@ -582,7 +598,10 @@ mod tests {
             render_text("<m>$msg.message</m>", &v, true).unwrap(),
             "<m>&lt;a &amp; &apos;b&apos;&gt;</m>"
         );
-        assert_eq!(render_text("<m>$msg.message</m>", &v, false).unwrap(), "<m><a & 'b'></m>");
+        assert_eq!(
+            render_text("<m>$msg.message</m>", &v, false).unwrap(),
+            "<m><a & 'b'></m>"
+        );
     }
 
     #[test]
