@@ -348,7 +348,9 @@ pub fn render_parameters(
 
 /// Decodes one name or value of a form string (`+` is a space, `%XX` a byte, malformed escapes kept).
 fn decode_component(s: &str) -> String {
-    // form_urlencoded decodes `s` as the name of a single pair; `s` has no `&` or `=` here.
+    // form_urlencoded decodes `s` as the name of a single pair. A value may hold `=` (only the
+    // first one splits), so spell it `%3D`: the `%` added can never complete an earlier escape.
+    let s = s.replace('=', "%3D");
     form_urlencoded::parse(s.as_bytes())
         .next()
         .map(|(k, _)| k.into_owned())
@@ -516,6 +518,21 @@ mod tests {
         let wire = render_parameters("p=$cfg.password&x=1", &v, Splitting::Naive).unwrap();
         assert_eq!(wire, "p=a&b=c&x=1");
         assert_eq!(form_decode(&wire), predicted);
+    }
+
+    #[test]
+    fn naive_splitting_keeps_a_second_equals_sign_in_the_value() {
+        let v = Vars {
+            password: "b=c%3=%41+".to_string(),
+            ..vars()
+        };
+        let wire = render_parameters("p=$cfg.password", &v, Splitting::Naive).unwrap();
+        assert_eq!(wire, "p=b%3Dc%253%3DA+");
+        assert_eq!(form_decode(&wire), pairs(&[("p", "b=c%3=A ")]));
+        assert_eq!(
+            predict_naive_corruption("p=$cfg.password", &v).unwrap(),
+            form_decode(&wire)
+        );
     }
 
     #[test]
