@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::exit;
-use super::render::{finding_lines, load, redact_json, redactor_for};
+use super::render::{emit, finding_lines, load, redact_json, redactor_for};
 use crate::plugin::validate::{self, Validation};
 
 /// Arguments of `lint`.
@@ -95,12 +95,12 @@ pub fn run(args: Args) -> ExitCode {
             "warnings": validation.warnings,
         });
         let v = redact_json(v, &redactor);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
-        );
+        let mut out =
+            serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        out.push('\n');
+        emit(&out);
     } else {
-        print!("{}", lint_text(&validation, mobile.as_deref(), &redactor));
+        emit(&lint_text(&validation, mobile.as_deref(), &redactor));
     }
     if validation.accepted() {
         exit::code(exit::SUCCESS)

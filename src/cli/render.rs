@@ -349,6 +349,14 @@ pub fn report_json(
     redact_json(v, redactor)
 }
 
+/// Writes to stdout; a closed pipe (`render ... | head`) is not an error worth a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 /// Runs `render`.
 pub fn run(args: Args) -> ExitCode {
     let loaded = match load(&args.config) {
@@ -382,7 +390,8 @@ pub fn run(args: Args) -> ExitCode {
     let config = &loaded.config;
     let redactor = redactor_for(config);
     let validation = validate::validate_for(config, Some(&mobile), Some(&tokencode));
-    let outcome = request::build(config, &mobile, &tokencode);
+    let outcome = request::build_redacted(config, &mobile, &tokencode, &redactor);
+    let mut out = String::new();
     if args.json {
         let v = report_json(
             config,
@@ -392,38 +401,38 @@ pub fn run(args: Args) -> ExitCode {
             &validation,
             &redactor,
         );
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
-        );
+        out = serde_json::to_string_pretty(&v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        out.push('\n');
     } else {
         match &outcome {
-            Ok(req) => print!(
-                "{}",
-                request_text(
+            Ok(req) => {
+                out = request_text(
                     config,
                     req,
                     &validation.warnings,
                     inputs_note.as_deref(),
-                    &redactor
+                    &redactor,
                 )
-            ),
+            }
             Err(failure) => {
-                println!(
-                    "The Security Console would not save this configuration; RSA sends no request."
+                out.push_str(
+                    "The Security Console would not save this configuration; RSA sends no request.\n",
                 );
-                for line in finding_lines("error", &validation.errors, &redactor) {
-                    println!("{line}");
-                }
-                for line in finding_lines("warning", &validation.warnings, &redactor) {
-                    println!("{line}");
+                for line in finding_lines("error", &validation.errors, &redactor)
+                    .into_iter()
+                    .chain(finding_lines("warning", &validation.warnings, &redactor))
+                {
+                    out.push_str(&line);
+                    out.push('\n');
                 }
                 if validation.errors.is_empty() {
-                    println!("{}", redactor.redact(&failure.diagnosis));
+                    out.push_str(&redactor.redact(&failure.diagnosis));
+                    out.push('\n');
                 }
             }
         }
     }
+    emit(&out);
     match outcome {
         Ok(_) => exit::code(exit::SUCCESS),
         Err(_) => exit::code(exit::FAILED),

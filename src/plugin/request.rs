@@ -314,6 +314,87 @@ pub fn build(
     })
 }
 
+/// The Account Password with every character except form syntax (`&`, `=`, `+`, `%XX`) replaced by
+/// `*`: under naive splitting the pieces of a split secret are not any spelling a [`Redactor`] knows,
+/// so a shown request is built from this mask instead. A valid `%XX` escape becomes `%2A` so it still
+/// decodes to one character.
+pub fn mask_secret(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().collect();
+    let mut out = String::with_capacity(secret.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '%'
+            && i + 2 < chars.len()
+            && chars[i + 1].is_ascii_hexdigit()
+            && chars[i + 2].is_ascii_hexdigit()
+        {
+            out.push_str("%2A");
+            i += 3;
+            continue;
+        }
+        out.push(if matches!(c, '&' | '=' | '+' | '%') {
+            c
+        } else {
+            '*'
+        });
+        i += 1;
+    }
+    out
+}
+
+/// The request as it may be shown or stored: [`build`] with every secret redacted.
+///
+/// Under naive splitting a password holding `&`, `=`, `+` or `%` reaches the wire in pieces that no
+/// redactor recognises; the request is then built with [`mask_secret`] of the password (same pair
+/// structure, no secret characters), keeping the real request's Content-Length, and a note says so.
+pub fn build_redacted(
+    config: &PluginConfig,
+    mobile: &str,
+    tokencode: &str,
+    redactor: &Redactor,
+) -> Result<RenderedRequest, Failure> {
+    let real = build(config, mobile, tokencode).map_err(|f| Failure {
+        class: f.class,
+        message: redactor.redact(&f.message),
+        diagnosis: redactor.redact(&f.diagnosis),
+    })?;
+    let splits = config.quirks.splitting == Splitting::Naive
+        && config.method != HttpMethod::XML
+        && config.password.contains(['&', '=', '+', '%']);
+    let mut shown = real.clone();
+    if splits {
+        let masked = PluginConfig {
+            password: mask_secret(&config.password),
+            ..config.clone()
+        };
+        if let Ok(mut m) = build(&masked, mobile, tokencode) {
+            m.headers = real.headers.clone();
+            m.notes.push(
+                "the Account Password is shown masked (* for each character other than & = + %):                  naive splitting cuts it into pieces that could not be redacted otherwise;                  Content-Length is the real request's"
+                    .to_string(),
+            );
+            shown = m;
+        }
+    }
+    Ok(RenderedRequest {
+        method: shown.method,
+        url: redactor.redact(&shown.url),
+        headers: shown
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), redactor.redact_header(n, v)))
+            .collect(),
+        body: redactor.redact(&shown.body),
+        decoded: shown
+            .decoded
+            .iter()
+            .map(|(n, v)| (redactor.redact(n), redactor.redact(v)))
+            .collect(),
+        notes: shown.notes.iter().map(|n| redactor.redact(n)).collect(),
+    })
+}
+
 /// The GET URL: Base URL plus the Parameters, appended as `quirks.get_query` says.
 fn get_url(config: &PluginConfig, params: &str, notes: &mut Vec<String>) -> String {
     let base = &config.base_url;
@@ -479,6 +560,34 @@ mod tests {
         assert_eq!(header(&r, "Host"), Some("127.0.0.1:8443"));
         assert_eq!(request_line(&r, false), "POST / HTTP/1.1");
         assert_eq!(r.notes.len(), 1);
+    }
+
+    #[test]
+    fn a_password_split_by_naive_splitting_is_shown_masked() {
+        assert_eq!(mask_secret("p&ss=w\"rd%41+%zz"), "*&**=****%2A+%**");
+        let mut c = guide();
+        c.password = "p&ss=w\"rd".into();
+        c.quirks.splitting = Splitting::Naive;
+        let mut r = Redactor::new();
+        r.add("password", &c.password);
+        let real = build(&c, "+61412345678", "1").unwrap();
+        let shown = build_redacted(&c, "+61412345678", "1", &r).unwrap();
+        assert!(
+            shown.body.ends_with("api_secret=*&**=****"),
+            "{}",
+            shown.body
+        );
+        assert_eq!(shown.headers, real.headers);
+        assert_eq!(shown.decoded.len(), real.decoded.len());
+        let all = format!("{shown:?}");
+        assert!(!all.contains("w\\\"rd") && !all.contains("w%22rd"), "{all}");
+        c.quirks.splitting = Splitting::Strict;
+        let shown = build_redacted(&c, "+61412345678", "1", &r).unwrap();
+        assert!(
+            shown.body.ends_with("api_secret=[REDACTED:password]"),
+            "{}",
+            shown.body
+        );
     }
 
     #[test]
