@@ -287,14 +287,14 @@ pub fn request_text(
     out
 }
 
-/// Replaces every string in a JSON value with its redacted form (keys included).
+/// Replaces every string value in a JSON value with its redacted form (keys are ours, not data).
 pub fn redact_json(value: Value, redactor: &Redactor) -> Value {
     match value {
         Value::String(s) => Value::String(redactor.redact(&s)),
         Value::Array(a) => Value::Array(a.into_iter().map(|v| redact_json(v, redactor)).collect()),
         Value::Object(o) => Value::Object(
             o.into_iter()
-                .map(|(k, v)| (redactor.redact(&k), redact_json(v, redactor)))
+                .map(|(k, v)| (k, redact_json(v, redactor)))
                 .collect(),
         ),
         other => other,

@@ -371,7 +371,7 @@ pub fn build_redacted(
         if let Ok(mut m) = build(&masked, mobile, tokencode) {
             m.headers = real.headers.clone();
             m.notes.push(
-                "the Account Password is shown masked (* for each character other than & = + %):                  naive splitting cuts it into pieces that could not be redacted otherwise;                  Content-Length is the real request's"
+                "the Account Password is shown masked (* for each character other than & = + %): naive splitting cuts it into pieces that could not be redacted otherwise; Content-Length is the real request's"
                     .to_string(),
             );
             shown = m;
