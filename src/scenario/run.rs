@@ -268,14 +268,17 @@ pub async fn deliver(
     ctx: &SendContext,
 ) -> Delivery {
     match request::build(config, mobile, tokencode) {
-        Ok(request) => send::send(config, request, ctx, Vec::new()).await,
+        Ok(request) => {
+            let warnings = request::warnings(config, mobile);
+            send::send(config, request, ctx, warnings).await
+        }
         Err(failure) => Delivery {
             request: None,
             status: None,
             response_body: None,
             decision: None,
             failure: Some(failure),
-            warnings: Vec::new(),
+            warnings: request::warnings(config, mobile),
         },
     }
 }
