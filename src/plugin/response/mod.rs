@@ -107,7 +107,10 @@ impl ResponseFormat {
     /// the Java construct the simulator does not reproduce.
     pub fn compile(pattern: &str) -> Result<Self, RegexError> {
         let translation = java_regex::translate(pattern)?;
-        let regex = build(&translation.regex).map_err(|e| engine_error(e, &translation))?;
+        let regex = fancy_regex::RegexBuilder::new(&translation.regex)
+            .backtrack_limit(BACKTRACK_LIMIT)
+            .build()
+            .map_err(|e| engine_error(&e, &translation))?;
         Ok(Self {
             source: pattern.to_string(),
             regex,
@@ -150,18 +153,11 @@ impl ResponseFormat {
     }
 }
 
-/// Compiles engine syntax with the simulator's backtracking limit.
-fn build(pattern: &str) -> Result<fancy_regex::Regex, fancy_regex::Error> {
-    fancy_regex::RegexBuilder::new(pattern)
-        .backtrack_limit(BACKTRACK_LIMIT)
-        .build()
-}
-
 /// An engine error on a translated pattern: the translator accepted it as Java, so the engine is
 /// the limit, and the message says so.
-fn engine_error(e: fancy_regex::Error, translation: &java_regex::Translation) -> RegexError {
+fn engine_error(e: &fancy_regex::Error, translation: &java_regex::Translation) -> RegexError {
     use fancy_regex::{CompileError, Error};
-    if let Error::CompileError(CompileError::LookBehindNotConst) = e {
+    if let Error::CompileError(CompileError::LookBehindNotConst) = *e {
         let position = translation.variable_lookbehinds.first().copied();
         return RegexError {
             position,
