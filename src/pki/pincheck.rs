@@ -1,0 +1,1 @@
+//! pin-check (in progress)
