@@ -9,6 +9,7 @@
 //!   a server would present after it.
 //! - [`info`]: reading certificates back (subject, SHA-256 fingerprint, dates, DNS names) and printing
 //!   dates the way Java does, for messages and diagnoses.
+//! - [`files`]: writing a PKI to a directory for the `certs` command (atomic, keys 0600).
 //! - [`pem`]: loading PEM/DER files with errors that name the file and what was wrong.
 //! - [`tls`]: rustls server/client configurations serving a chain and trusting through
 //!   [`crate::plugin::trust::PinnedVerifier`] (the plug-in's one-certificate Java trust store).
@@ -20,6 +21,7 @@
 
 pub mod chain;
 pub mod events;
+pub mod files;
 pub mod info;
 pub mod pem;
 pub mod pincheck;
