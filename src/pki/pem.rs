@@ -150,7 +150,7 @@ pub fn parse_certificates(
     ders.into_iter()
         .enumerate()
         .map(|(i, der)| match X509Certificate::from_der(&der) {
-            Ok((rest, _)) if rest.is_empty() => Ok(CertificateDer::from(der)),
+            Ok(([], _)) => Ok(CertificateDer::from(der)),
             Ok((rest, _)) => Err(err(format!(
                 "certificate {} is not valid DER: {} bytes of trailing data",
                 i + 1,
