@@ -51,7 +51,7 @@ impl Redactor {
                 self.spellings.push((form, marker.clone()));
             }
         }
-        self.spellings.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        self.spellings.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
     }
 
     /// `text` with every known spelling of every secret replaced.

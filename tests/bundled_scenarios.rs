@@ -1,59 +1,87 @@
-//! Every bundled scenario file runs end to end as its own test, through the same library API the
-//! `run` command uses. A scenario file added under scenarios/ without a test here fails
-//! `every_bundled_scenario_has_a_test`.
+//! Every bundled scenario file runs end to end, through the same library API the `run` command
+//! uses: one test per folder of scenarios/, each running every file in it and naming every file
+//! that did not pass, with its transcript. A folder without a test here fails
+//! `every_scenario_folder_has_a_test`, so nothing bundled goes untested.
 
 use std::path::{Path, PathBuf};
 
-use rsa_verify_sim::scenario::{self, transcript, RunOptions, Status};
+use rsa_verify_sim::scenario::suite::{self, SuiteOptions};
+use rsa_verify_sim::scenario::{transcript, Status};
 
-/// Runs one bundled scenario and fails with its transcript when it does not pass.
-async fn run(file: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    let loaded = scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let outcome = scenario::run_scenario(&loaded, &RunOptions::default()).await;
-    assert_eq!(
-        outcome.status,
-        Status::Passed,
-        "{file}: {}\n{}",
-        outcome.reason().unwrap_or_default(),
-        transcript::scenario(&outcome)
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs every scenario under `scenarios/<folder>` and fails listing each one that did not pass.
+async fn folder(name: &str) {
+    let dir = root().join("scenarios").join(name);
+    let outcomes = suite::run_paths(&[dir.clone()], &SuiteOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!outcomes.is_empty(), "{} holds no scenario", dir.display());
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| o.status != Status::Passed)
+        .map(|o| {
+            format!(
+                "{} ({}): {}\n{}",
+                o.file.display(),
+                o.name,
+                o.reason().unwrap_or_default(),
+                transcript::scenario(o)
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios in {name}/ did not pass:\n\n{}",
+        failures.len(),
+        outcomes.len(),
+        failures.join("\n")
     );
 }
 
-macro_rules! bundled {
-    ($($test:ident => $file:literal,)*) => {
+macro_rules! folders {
+    ($($test:ident => $folder:literal,)*) => {
         $(
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {
-                run($file).await;
+                folder($folder).await;
             }
         )*
 
-        const LISTED: &[&str] = &[$($file),*];
+        const FOLDERS: &[&str] = &[$($folder),*];
     };
 }
 
-bundled! {
-    guide_configuration_delivers => "scenarios/guide/delivers.toml",
-    guide_configuration_with_get_delivers => "scenarios/guide/get-method.toml",
-    literal_plus_arrives_as_a_space => "scenarios/encoding/literal-plus.toml",
-    plus_variable_keeps_the_plus => "scenarios/encoding/plus-variable.toml",
-    wrong_api_secret_is_refused_with_401 => "scenarios/bridge/wrong-api-secret.toml",
-    wrong_api_secret_body_does_not_match_the_response_format => "scenarios/bridge/wrong-api-secret-body-decides.toml",
-    custom_code_not_enabled_gives_60204 => "scenarios/verify/custom-code-disabled.toml",
+folders! {
+    every_guide_scenario_passes => "guide",
+    every_encoding_scenario_passes => "encoding",
+    every_bridge_scenario_passes => "bridge",
+    every_verify_scenario_passes => "verify",
 }
 
 #[test]
-fn every_bundled_scenario_has_a_test() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let files = scenario::discover(&[root.join("scenarios")]).expect("scenarios/ exists");
-    let missing: Vec<PathBuf> = files
-        .into_iter()
-        .map(|f| f.strip_prefix(root).map(Path::to_path_buf).unwrap_or(f))
-        .filter(|f| !LISTED.contains(&f.to_string_lossy().as_ref()))
-        .collect();
+fn every_scenario_folder_has_a_test() {
+    let dir = root().join("scenarios");
+    let mut missing: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("scenarios/ exists") {
+        let path = entry.expect("readable entry").path();
+        assert!(
+            path.is_dir(),
+            "{} is not in a folder: bundled scenarios are grouped by theme",
+            path.display()
+        );
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !FOLDERS.contains(&name.as_str()) {
+            missing.push(path);
+        }
+    }
     assert!(
         missing.is_empty(),
-        "add these to the bundled! list: {missing:?}"
+        "add these folders to the folders! list: {missing:?}"
     );
 }

@@ -1,10 +1,11 @@
 //! The bundled bridge on a loopback port, behind TLS when it has a certificate.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::config::BridgeConfig;
 use super::handler;
+use crate::fault::{FaultPlan, FaultSchedule};
 use crate::wire::server::{self, RunningServer, ServerOptions, SharedTls};
 
 /// A running bundled bridge.
@@ -17,9 +18,12 @@ pub struct BundledBridge {
 impl BundledBridge {
     /// Starts the bridge on `127.0.0.1` with an ephemeral port. With `tls`, it serves HTTPS and the
     /// identity can be swapped later through the same handle.
+    ///
+    /// `faults` makes the bridge misbehave on chosen requests (each request counts as a `create`).
     pub async fn start(
         config: BridgeConfig,
         tls: Option<SharedTls>,
+        faults: FaultPlan,
     ) -> std::io::Result<BundledBridge> {
         let https = tls.is_some();
         let config = Arc::new(config);
@@ -29,6 +33,7 @@ impl BundledBridge {
         });
         let options = ServerOptions {
             tls,
+            faults: (!faults.is_empty()).then(|| Arc::new(Mutex::new(FaultSchedule::new(faults)))),
             ..ServerOptions::default()
         };
         let server = server::serve(options, handler).await?;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::fault::FaultPlan;
 use crate::pki::PkiSpec;
 use crate::plugin::{FailureClass, PluginConfig};
 
@@ -97,6 +98,9 @@ pub struct BridgeSection {
     /// AUTH_TOKEN the bridge's Twilio client uses (default: the fake Verify's token).
     #[serde(default)]
     pub auth_token: Option<String>,
+    /// Faults on the RSA -> bridge hop (`[[bridge.faults]]`; every request counts as a `create`).
+    #[serde(default)]
+    pub faults: FaultPlan,
 }
 
 /// Kinds of bridge.
@@ -128,6 +132,9 @@ pub struct VerifySection {
     /// Length of codes the service generates (4 to 10, default 6).
     #[serde(default)]
     pub code_length: Option<u8>,
+    /// Faults on the bridge -> Verify hop (`[[verify.faults]]`).
+    #[serde(default)]
+    pub faults: FaultPlan,
 }
 
 impl Default for VerifySection {
@@ -139,6 +146,7 @@ impl Default for VerifySection {
             account_sid: None,
             auth_token: None,
             code_length: None,
+            faults: FaultPlan::default(),
         }
     }
 }

@@ -165,6 +165,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             ..ServiceConfig::default()
         }],
         lenient_to: s.verify.lenient_to,
+        faults: s.verify.faults.clone(),
         ..VerifyConfig::default()
     };
     let verify = FakeVerify::start(verify_config, clock.clone(), journal.clone())
@@ -195,7 +196,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
         auth_token: s.bridge.auth_token.clone().unwrap_or(auth_token),
         time_limit: Duration::from_millis(s.bridge.time_limit_ms.unwrap_or(10_000)),
     };
-    let bridge = BundledBridge::start(bridge_config, tls.clone())
+    let bridge = BundledBridge::start(bridge_config, tls.clone(), s.bridge.faults.clone())
         .await
         .map_err(|e| format!("the bridge could not start: {e}"))?;
 

@@ -8,7 +8,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,6 +18,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+use crate::fault::{AbortiveClose, Fault, FaultIo, FaultSchedule, FaultTrigger, Operation};
 
 /// A request with its body read.
 #[derive(Clone, Debug)]
@@ -53,6 +55,8 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// Time a client has to send its request headers.
     pub header_timeout: Duration,
+    /// Faults to inject into this server's answers (each request counts as a `create`).
+    pub faults: Option<Arc<Mutex<FaultSchedule>>>,
 }
 
 impl Default for ServerOptions {
@@ -62,6 +66,7 @@ impl Default for ServerOptions {
             tls: None,
             max_body_bytes: 64 * 1024,
             header_timeout: Duration::from_secs(10),
+            faults: None,
         }
     }
 }
@@ -121,6 +126,14 @@ async fn accept_loop(
             },
         };
         let _ = tcp.set_nodelay(true);
+        if let Some(faults) = &options.faults {
+            if lock(faults).refuse_next_connection() {
+                // A refused connection: reset before a byte is read (or a TLS handshake starts).
+                let _ = tcp.set_zero_linger();
+                drop(tcp);
+                continue;
+            }
+        }
         let options = options.clone();
         let handler = handler.clone();
         let mut stop_conn = stopped.clone();
@@ -148,20 +161,68 @@ async fn accept_loop(
     }
 }
 
+fn lock(faults: &Mutex<FaultSchedule>) -> std::sync::MutexGuard<'_, FaultSchedule> {
+    faults.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 async fn serve_connection<S>(stream: S, peer: SocketAddr, options: &ServerOptions, handler: Handler)
 where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + AbortiveClose + Unpin + Send + 'static,
 {
     let max_body = options.max_body_bytes;
+    let (stream, trigger) = FaultIo::new(stream);
+    let faults = options.faults.clone();
     let service = service_fn(move |req: http::Request<Incoming>| {
         let handler = handler.clone();
-        async move { Ok::<_, Infallible>(handle(req, peer, max_body, handler).await) }
+        let trigger = trigger.clone();
+        let faults = faults.clone();
+        async move {
+            let fault = faults
+                .as_ref()
+                .and_then(|f| lock(f).next(Operation::Create));
+            Ok::<_, Infallible>(
+                with_fault(fault, &trigger, handle(req, peer, max_body, handler)).await,
+            )
+        }
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(options.header_timeout)
         .serve_connection(TokioIo::new(stream), service)
         .await;
+}
+
+/// Applies a scheduled fault around the normal answer: a chosen status replaces it, latency delays
+/// it, a socket-level fault corrupts it on the wire.
+async fn with_fault(
+    fault: Option<Fault>,
+    trigger: &FaultTrigger,
+    normal: impl Future<Output = Reply>,
+) -> Reply {
+    match fault {
+        Some(Fault::Status {
+            status,
+            body,
+            content_type,
+        }) => http::Response::builder()
+            .status(status)
+            .header("Content-Type", content_type)
+            .body(Full::new(Bytes::from(body)))
+            .unwrap_or_else(|_| json_error(500, "the fault's status is not a valid HTTP status")),
+        Some(Fault::Latency { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            normal.await
+        }
+        Some(socket_level) => {
+            let reply = normal.await;
+            let len = hyper::body::Body::size_hint(reply.body())
+                .exact()
+                .unwrap_or(0) as usize;
+            trigger.arm(socket_level, len);
+            reply
+        }
+        None => normal.await,
+    }
 }
 
 async fn handle(
