@@ -288,6 +288,7 @@ fn check_message(config: &PluginConfig, tokencode: &str, v: &mut Validation) -> 
             Some("put $OTT back into the message template (RSA: \"Do not remove $OTT\")"),
         ));
     }
+    check_directives(field::MESSAGE, template, v);
     if let Some(w) = sms_length_warning(&message) {
         v.warnings.push(w);
     }
@@ -389,6 +390,45 @@ pub fn literal_plus_in_values(template: &str) -> Vec<usize> {
     found
 }
 
+/// 0-based character positions and characters of a template's literal text (outside references).
+fn literal_chars(template: &str) -> Vec<(usize, char)> {
+    let Ok(segments) = template::parse(template) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for segment in &segments {
+        if let Segment::Text(t) = segment {
+            out.extend(t.chars().enumerate().map(|(i, c)| (pos + i, c)));
+        }
+        pos += segment_len(segment);
+    }
+    out
+}
+
+/// Warns about `#` in literal text: Velocity reads `##` as a comment to the end of the line and
+/// `#name` / `#{` / `#*` as directives, which this simulation does not emulate.
+fn check_directives(label: &str, template: &str, v: &mut Validation) {
+    let chars = literal_chars(template);
+    let hit = chars.windows(2).find(|w| {
+        w[0].1 == '#'
+            && w[1].0 == w[0].0 + 1
+            && (w[1].1 == '#' || w[1].1 == '{' || w[1].1 == '*' || w[1].1.is_ascii_alphabetic())
+    });
+    if let Some(w) = hit {
+        v.warnings.push(Finding::new(
+            label,
+            format!(
+                "`#{}` at character {} is Velocity directive syntax: RSA's renderer may drop or \
+                 reinterpret it (`##` starts a comment), while this simulation sends it as typed",
+                w[1].1,
+                w[0].0 + 1
+            ),
+            Some("avoid # directly before a letter, #, { or * in the template"),
+        ));
+    }
+}
+
 fn check_parameters(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
     let template = &config.parameters;
     let used = match template::used_references(template, Context::Request) {
@@ -416,6 +456,23 @@ fn check_parameters(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
             "Parameters has no $msg.address, so the provider is not told which number to text",
             Some("add the destination, e.g. To=$msg.address"),
         ));
+    }
+    check_directives(field::PARAMETERS, template, v);
+    if config.method == HttpMethod::GET {
+        if let Some((pos, c)) = literal_chars(template)
+            .into_iter()
+            .find(|(_, c)| !c.is_ascii_graphic())
+        {
+            v.warnings.push(Finding::new(
+                field::PARAMETERS,
+                format!(
+                    "literal text of Parameters has {c:?} at character {}, which goes into the GET \
+                     URL unencoded (a blank there breaks the request line)",
+                    pos + 1
+                ),
+                Some("write a space in literal text as +, and other characters as %XX (UTF-8)"),
+            ));
+        }
     }
     for pos in literal_plus_in_values(template) {
         v.warnings.push(Finding::new(
@@ -521,6 +578,7 @@ fn check_xml(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
             return;
         }
     };
+    check_directives(field::XML_BODY, body, v);
     if !used.iter().any(|n| n == "msg.address") {
         v.warnings.push(Finding::new(
             field::XML_BODY,
@@ -719,6 +777,31 @@ mod tests {
         c.message_template = format!("$OTT ✓{}", "a".repeat(61));
         let v = validate(&c, None);
         assert!(v.warnings[0].message.contains("UCS-2"), "{:?}", v.warnings);
+    }
+
+    #[test]
+    fn velocity_directive_syntax_and_raw_blanks_in_a_get_url_are_warned() {
+        let mut c = guide();
+        c.message_template = "Code $OTT ##never seen".into();
+        let v = validate(&c, None);
+        assert_eq!(fields(&v.warnings), vec![field::MESSAGE]);
+        assert!(
+            v.warnings[0].message.starts_with("`##` at character 11"),
+            "{:?}",
+            v.warnings
+        );
+        c.message_template = "Code $OTT #1".into();
+        assert!(validate(&c, None).warnings.is_empty());
+        let mut c = guide();
+        c.method = HttpMethod::GET;
+        c.parameters = "To=$msg.address&text=Meet me".into();
+        let v = validate(&c, None);
+        assert_eq!(fields(&v.warnings), vec![field::PARAMETERS]);
+        assert!(
+            v.warnings[0].message.contains("' ' at character 26"),
+            "{:?}",
+            v.warnings
+        );
     }
 
     #[test]
