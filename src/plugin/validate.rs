@@ -49,7 +49,9 @@ impl std::fmt::Display for Finding {
 /// Errors stop the configuration from being saved; warnings do not.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Validation {
+    /// Findings that stop the console from saving.
     pub errors: Vec<Finding>,
+    /// Findings the console accepts but that break or weaken delivery.
     pub warnings: Vec<Finding>,
 }
 
@@ -69,6 +71,7 @@ pub const SAMPLE_ADDRESS: &str = "61412345678";
 
 /// Field labels as the Security Console shows them.
 pub mod field {
+    #![allow(missing_docs)] // each constant is its own documentation: the label as shown
     pub const BASE_URL: &str = "Base URL";
     pub const PARAMETERS: &str = "Parameters";
     pub const XML_BODY: &str = "XML Request Body";
@@ -303,9 +306,17 @@ const GSM7_EXTENSION: &str = "^{}\\[~]|€\u{0C}";
 /// How one SMS would carry `message`: GSM-7 septets, or (with any other character) UCS-2 units.
 pub enum SmsEncoding {
     /// Every character is in the GSM 03.38 alphabet; the number of septets.
-    Gsm7 { septets: usize },
+    Gsm7 {
+        /// Septets used (extension-table characters count two).
+        septets: usize,
+    },
     /// A character outside GSM-7 forces UCS-2; the number of UTF-16 units and the first such character.
-    Ucs2 { units: usize, first_non_gsm: char },
+    Ucs2 {
+        /// UTF-16 code units.
+        units: usize,
+        /// The first character outside GSM-7.
+        first_non_gsm: char,
+    },
 }
 
 /// Classifies a message the way an SMS centre would encode it.
