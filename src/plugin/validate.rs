@@ -227,7 +227,21 @@ fn check_numbers(
     // With a broken default code, check only the number's own format: that error is reported above.
     let code_for_number = if code_ok { code } else { Some("1") };
     match address::normalise(mobile, code_for_number, config.quirks.drop_trunk_zero) {
-        Ok(a) => Some(a),
+        Ok(a) => {
+            let national = mobile.trim_start_matches([' ', '\t', '(']);
+            if code_ok && !config.quirks.drop_trunk_zero && national.starts_with('0') {
+                v.warnings.push(Finding::new(
+                    field::MOBILE,
+                    format!(
+                        "the mobile number {mobile:?} has no + and starts with a trunk 0, so \
+                         $msg.address becomes {a} with the 0 kept (quirks.drop_trunk_zero = false; \
+                         RSA's handling is unconfirmed), which providers reject as invalid"
+                    ),
+                    Some("store numbers in international form, e.g. +61412345678"),
+                ));
+            }
+            Some(a)
+        }
         Err(e) => {
             let fix = if e.message.contains("no default country code") {
                 "store the number with +country code (e.g. +61412345678), or set a Default Country Code"
@@ -669,7 +683,12 @@ mod tests {
         assert!(v.errors[0].message.contains("no default country code set"));
         let mut c = guide();
         c.default_country_code = Some("44".into());
-        assert!(validate(&c, Some("07700 900123")).accepted());
+        let v = validate(&c, Some("07700 900123"));
+        assert!(v.accepted());
+        assert_eq!(fields(&v.warnings), vec![field::MOBILE]);
+        assert!(v.warnings[0].message.contains("becomes 4407700900123"));
+        c.quirks.drop_trunk_zero = true;
+        assert!(validate(&c, Some("07700 900123")).warnings.is_empty());
         c.default_country_code = Some("UK".into());
         let v = validate(&c, Some("07700 900123"));
         assert_eq!(fields(&v.errors), vec![field::COUNTRY_CODE]);
