@@ -60,6 +60,7 @@ pub struct Args {
 /// A configuration file, read.
 #[derive(Clone, Debug)]
 pub struct Loaded {
+    /// The plug-in configuration (`[rsa]`, or the whole file).
     pub config: PluginConfig,
     /// `[user].mobile` of a scenario file.
     pub mobile: Option<String>,

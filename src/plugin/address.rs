@@ -13,6 +13,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct AddressError {
+    /// What is wrong, naming what was found and where.
     pub message: String,
 }
 

@@ -43,7 +43,9 @@ pub struct Vars {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message} at character {} of the template", position + 1)]
 pub struct TemplateError {
+    /// 0-based character index of the offending `$`.
     pub position: usize,
+    /// What was expected and what was found.
     pub message: String,
 }
 

@@ -49,7 +49,9 @@ impl std::fmt::Display for Finding {
 /// Errors stop the configuration from being saved; warnings do not.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Validation {
+    /// Findings that stop the console from saving.
     pub errors: Vec<Finding>,
+    /// Findings the console accepts but that break or weaken delivery.
     pub warnings: Vec<Finding>,
 }
 
@@ -69,6 +71,7 @@ pub const SAMPLE_ADDRESS: &str = "61412345678";
 
 /// Field labels as the Security Console shows them.
 pub mod field {
+    #![allow(missing_docs)] // each constant is its own documentation: the label as shown
     pub const BASE_URL: &str = "Base URL";
     pub const PARAMETERS: &str = "Parameters";
     pub const XML_BODY: &str = "XML Request Body";
@@ -224,7 +227,21 @@ fn check_numbers(
     // With a broken default code, check only the number's own format: that error is reported above.
     let code_for_number = if code_ok { code } else { Some("1") };
     match address::normalise(mobile, code_for_number, config.quirks.drop_trunk_zero) {
-        Ok(a) => Some(a),
+        Ok(a) => {
+            let national = mobile.trim_start_matches([' ', '\t', '(']);
+            if code_ok && !config.quirks.drop_trunk_zero && national.starts_with('0') {
+                v.warnings.push(Finding::new(
+                    field::MOBILE,
+                    format!(
+                        "the mobile number {mobile:?} has no + and starts with a trunk 0, so \
+                         $msg.address becomes {a} with the 0 kept (quirks.drop_trunk_zero = false; \
+                         RSA's handling is unconfirmed), which providers reject as invalid"
+                    ),
+                    Some("store numbers in international form, e.g. +61412345678"),
+                ));
+            }
+            Some(a)
+        }
         Err(e) => {
             let fix = if e.message.contains("no default country code") {
                 "store the number with +country code (e.g. +61412345678), or set a Default Country Code"
@@ -288,6 +305,7 @@ fn check_message(config: &PluginConfig, tokencode: &str, v: &mut Validation) -> 
             Some("put $OTT back into the message template (RSA: \"Do not remove $OTT\")"),
         ));
     }
+    check_directives(field::MESSAGE, template, v);
     if let Some(w) = sms_length_warning(&message) {
         v.warnings.push(w);
     }
@@ -302,9 +320,17 @@ const GSM7_EXTENSION: &str = "^{}\\[~]|€\u{0C}";
 /// How one SMS would carry `message`: GSM-7 septets, or (with any other character) UCS-2 units.
 pub enum SmsEncoding {
     /// Every character is in the GSM 03.38 alphabet; the number of septets.
-    Gsm7 { septets: usize },
+    Gsm7 {
+        /// Septets used (extension-table characters count two).
+        septets: usize,
+    },
     /// A character outside GSM-7 forces UCS-2; the number of UTF-16 units and the first such character.
-    Ucs2 { units: usize, first_non_gsm: char },
+    Ucs2 {
+        /// UTF-16 code units.
+        units: usize,
+        /// The first character outside GSM-7.
+        first_non_gsm: char,
+    },
 }
 
 /// Classifies a message the way an SMS centre would encode it.
@@ -389,6 +415,45 @@ pub fn literal_plus_in_values(template: &str) -> Vec<usize> {
     found
 }
 
+/// 0-based character positions and characters of a template's literal text (outside references).
+fn literal_chars(template: &str) -> Vec<(usize, char)> {
+    let Ok(segments) = template::parse(template) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for segment in &segments {
+        if let Segment::Text(t) = segment {
+            out.extend(t.chars().enumerate().map(|(i, c)| (pos + i, c)));
+        }
+        pos += segment_len(segment);
+    }
+    out
+}
+
+/// Warns about `#` in literal text: Velocity reads `##` as a comment to the end of the line and
+/// `#name` / `#{` / `#*` as directives, which this simulation does not emulate.
+fn check_directives(label: &str, template: &str, v: &mut Validation) {
+    let chars = literal_chars(template);
+    let hit = chars.windows(2).find(|w| {
+        w[0].1 == '#'
+            && w[1].0 == w[0].0 + 1
+            && (w[1].1 == '#' || w[1].1 == '{' || w[1].1 == '*' || w[1].1.is_ascii_alphabetic())
+    });
+    if let Some(w) = hit {
+        v.warnings.push(Finding::new(
+            label,
+            format!(
+                "`#{}` at character {} is Velocity directive syntax: RSA's renderer may drop or \
+                 reinterpret it (`##` starts a comment), while this simulation sends it as typed",
+                w[1].1,
+                w[0].0 + 1
+            ),
+            Some("avoid # directly before a letter, #, { or * in the template"),
+        ));
+    }
+}
+
 fn check_parameters(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
     let template = &config.parameters;
     let used = match template::used_references(template, Context::Request) {
@@ -416,6 +481,23 @@ fn check_parameters(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
             "Parameters has no $msg.address, so the provider is not told which number to text",
             Some("add the destination, e.g. To=$msg.address"),
         ));
+    }
+    check_directives(field::PARAMETERS, template, v);
+    if config.method == HttpMethod::GET {
+        if let Some((pos, c)) = literal_chars(template)
+            .into_iter()
+            .find(|(_, c)| !c.is_ascii_graphic())
+        {
+            v.warnings.push(Finding::new(
+                field::PARAMETERS,
+                format!(
+                    "literal text of Parameters has {c:?} at character {}, which goes into the GET \
+                     URL unencoded (a blank there breaks the request line)",
+                    pos + 1
+                ),
+                Some("write a space in literal text as +, and other characters as %XX (UTF-8)"),
+            ));
+        }
     }
     for pos in literal_plus_in_values(template) {
         v.warnings.push(Finding::new(
@@ -521,6 +603,7 @@ fn check_xml(config: &PluginConfig, vars: &Vars, v: &mut Validation) {
             return;
         }
     };
+    check_directives(field::XML_BODY, body, v);
     if !used.iter().any(|n| n == "msg.address") {
         v.warnings.push(Finding::new(
             field::XML_BODY,
@@ -600,7 +683,12 @@ mod tests {
         assert!(v.errors[0].message.contains("no default country code set"));
         let mut c = guide();
         c.default_country_code = Some("44".into());
-        assert!(validate(&c, Some("07700 900123")).accepted());
+        let v = validate(&c, Some("07700 900123"));
+        assert!(v.accepted());
+        assert_eq!(fields(&v.warnings), vec![field::MOBILE]);
+        assert!(v.warnings[0].message.contains("becomes 4407700900123"));
+        c.quirks.drop_trunk_zero = true;
+        assert!(validate(&c, Some("07700 900123")).warnings.is_empty());
         c.default_country_code = Some("UK".into());
         let v = validate(&c, Some("07700 900123"));
         assert_eq!(fields(&v.errors), vec![field::COUNTRY_CODE]);
@@ -719,6 +807,31 @@ mod tests {
         c.message_template = format!("$OTT ✓{}", "a".repeat(61));
         let v = validate(&c, None);
         assert!(v.warnings[0].message.contains("UCS-2"), "{:?}", v.warnings);
+    }
+
+    #[test]
+    fn velocity_directive_syntax_and_raw_blanks_in_a_get_url_are_warned() {
+        let mut c = guide();
+        c.message_template = "Code $OTT ##never seen".into();
+        let v = validate(&c, None);
+        assert_eq!(fields(&v.warnings), vec![field::MESSAGE]);
+        assert!(
+            v.warnings[0].message.starts_with("`##` at character 11"),
+            "{:?}",
+            v.warnings
+        );
+        c.message_template = "Code $OTT #1".into();
+        assert!(validate(&c, None).warnings.is_empty());
+        let mut c = guide();
+        c.method = HttpMethod::GET;
+        c.parameters = "To=$msg.address&text=Meet me".into();
+        let v = validate(&c, None);
+        assert_eq!(fields(&v.warnings), vec![field::PARAMETERS]);
+        assert!(
+            v.warnings[0].message.contains("' ' at character 26"),
+            "{:?}",
+            v.warnings
+        );
     }
 
     #[test]
