@@ -59,6 +59,10 @@ folders! {
     every_encoding_scenario_passes => "encoding",
     every_bridge_scenario_passes => "bridge",
     every_verify_scenario_passes => "verify",
+    every_plugin_scenario_passes => "plugin",
+    every_regex_scenario_passes => "regex",
+    every_proxy_scenario_passes => "proxy",
+    every_fault_scenario_passes => "faults",
 }
 
 #[test]
