@@ -13,9 +13,25 @@
 
 pub mod config;
 pub mod event;
+pub mod external;
 pub mod handler;
 pub mod serialize;
 pub mod server;
 
 pub use config::BridgeConfig;
 pub use server::BundledBridge;
+
+/// Which bridge runs between the plug-in and Verify.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BridgeKind {
+    /// The Rust bridge in this crate.
+    #[default]
+    Bundled,
+    /// A Twilio Function's JavaScript file, run unchanged under Twilio's local runtime (twilio-run).
+    Function,
+    /// Any program started by the harness.
+    Command,
+    /// An already-running bridge at the Base URL; nothing is started.
+    Url,
+}

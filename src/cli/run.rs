@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::scenario::outcome::{ScenarioOutcome, Status};
 
+use crate::scenario::parties::BridgeOverride;
 use crate::scenario::suite::{self, SuiteOptions};
 use crate::scenario::{transcript, RunOptions};
 
@@ -32,6 +33,10 @@ pub struct Args {
     /// Stop a scenario after this many seconds.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// Bridge for scenarios that do not name one: `bundled`, `function=PATH.js` (a Twilio
+    /// Function run under twilio-run) or `command='PROGRAM ARGS'` (`{port}` is replaced).
+    #[arg(long)]
+    pub bridge: Option<String>,
     /// Print the transcript of passing scenarios too.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -49,11 +54,24 @@ pub fn run(args: Args) -> ExitCode {
             return exit::code(exit::UNUSABLE_INPUT);
         }
     };
+    let bridge_override = match args
+        .bridge
+        .as_deref()
+        .map(BridgeOverride::parse)
+        .transpose()
+    {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::code(exit::UNUSABLE_INPUT);
+        }
+    };
     let mut options = SuiteOptions {
         filter: args.filter.clone(),
         tags: args.tags.clone(),
         run: RunOptions {
             scenario_timeout: Duration::from_secs(args.timeout.max(1)),
+            bridge_override,
         },
         ..SuiteOptions::default()
     };

@@ -77,9 +77,23 @@ fn default_tokencode() -> String {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeSection {
-    /// `bundled` (the Rust bridge; the only kind so far).
+    /// `bundled` (the Rust bridge, default), `function` (a Twilio Function file run under
+    /// twilio-run), `command` (any program) or `url` (an already-running bridge at the Base URL).
+    /// Unset means bundled, or what `run --bridge` selects.
     #[serde(default)]
-    pub kind: BridgeKind,
+    pub kind: Option<BridgeKind>,
+    /// `function`: the Function's JavaScript file, relative to the scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// `command`: the program and its arguments; `{port}` is replaced by the port to listen on.
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// `function` and `command`: extra environment variables.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// `command`: a path polled until the program answers (default: the bridge's path).
+    #[serde(default)]
+    pub ready_path: Option<String>,
     /// The bridge's shared secret (default: the `[rsa]` Account Password, i.e. configured to match).
     #[serde(default)]
     pub api_secret: Option<String>,
@@ -103,13 +117,7 @@ pub struct BridgeSection {
     pub faults: FaultPlan,
 }
 
-/// Kinds of bridge.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BridgeKind {
-    #[default]
-    Bundled,
-}
+pub use crate::bridge::BridgeKind;
 
 /// The fake Verify service.
 #[derive(Clone, Debug, Deserialize)]

@@ -12,6 +12,7 @@ pub mod expect;
 pub mod format;
 pub mod load;
 pub mod outcome;
+pub mod parties;
 pub mod run;
 pub mod suite;
 pub mod transcript;

@@ -11,7 +11,8 @@ use super::expect;
 use super::format::{ScenarioFile, Step};
 use super::load::LoadedScenario;
 use super::outcome::{ScenarioOutcome, Status, StepOutcome};
-use crate::bridge::{BridgeConfig, BundledBridge};
+use super::parties;
+use crate::bridge::external::BridgeEnv;
 use crate::clock::{parse_instant, SimClock};
 use crate::journal::Journal;
 use crate::pki::Pki;
@@ -30,12 +31,15 @@ use crate::wire::server::SharedTls;
 pub struct RunOptions {
     /// A scenario still running after this long is stopped and reported as an error.
     pub scenario_timeout: Duration,
+    /// The bridge for scenarios that do not name a kind (`run --bridge`).
+    pub bridge_override: Option<parties::BridgeOverride>,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
         Self {
             scenario_timeout: Duration::from_secs(60),
+            bridge_override: None,
         }
     }
 }
@@ -45,7 +49,7 @@ pub async fn run_scenario(loaded: &LoadedScenario, options: &RunOptions) -> Scen
     let started = Instant::now();
     let s = &loaded.scenario;
     let redactor = redactor_for(s);
-    let run = run_steps(&loaded.file, s);
+    let run = run_steps(&loaded.file, s, options);
     match tokio::time::timeout(options.scenario_timeout, run).await {
         Ok(Ok(steps)) => {
             let passed = steps.iter().all(|st| st.unmet.is_empty());
@@ -136,7 +140,11 @@ fn verify_auth_token(s: &ScenarioFile) -> String {
         .unwrap_or_else(|| derived_sid("", s, "auth_token"))
 }
 
-async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, String> {
+async fn run_steps(
+    file: &Path,
+    s: &ScenarioFile,
+    options: &RunOptions,
+) -> Result<Vec<StepOutcome>, String> {
     let clock = match &s.clock.start {
         Some(start) => SimClock::starting_at(parse_instant(start)?),
         None => SimClock::from_wall_clock(),
@@ -192,7 +200,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
     } else {
         None
     };
-    let bridge_config = BridgeConfig {
+    let bridge_env = BridgeEnv {
         path: s.bridge.path.clone().unwrap_or_else(|| {
             target
                 .as_ref()
@@ -204,18 +212,22 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             .clone()
             .unwrap_or_else(|| s.rsa.password.clone()),
         verify_sid,
-        verify_base_url: verify.base_url(),
         account_sid,
         auth_token: s.bridge.auth_token.clone().unwrap_or(auth_token),
+        verify_base_url: verify.base_url(),
         time_limit: Duration::from_millis(s.bridge.time_limit_ms.unwrap_or(10_000)),
+        faults: s.bridge.faults.clone(),
+        tls: tls.clone(),
+        work_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
     };
-    let bridge = BundledBridge::start(bridge_config, tls.clone(), s.bridge.faults.clone())
-        .await
-        .map_err(|e| format!("the bridge could not start: {e}"))?;
+    let bridge = parties::start_bridge(file, s, options, &bridge_env).await?;
+    let bridge_addr = bridge.connect_to().ok_or(
+        "a url bridge cannot be used in a scenario run: the harness would have to reach the network",
+    )?;
 
     let proxy = match &s.rsa.proxy {
         Some(configured) => {
-            Some(start_proxy(s, &pki, &clock, bridge.addr(), target.as_ref(), configured).await?)
+            Some(start_proxy(s, &pki, &clock, bridge_addr, target.as_ref(), configured).await?)
         }
         None => None,
     };
@@ -246,7 +258,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             PinnedVerifier::new(Some(cert), clock.clone(), s.rsa.quirks.check_hostname)
         });
         let ctx = SendContext {
-            connect_to: Some(bridge.addr()),
+            connect_to: Some(bridge_addr),
             verifier,
             journal: journal.clone(),
             clock: clock.clone(),
@@ -268,7 +280,7 @@ async fn run_steps(file: &Path, s: &ScenarioFile) -> Result<Vec<StepOutcome>, St
             unmet,
         });
     }
-    bridge.shutdown();
+    bridge.shutdown().await;
     verify.shutdown().await;
     Ok(outcomes)
 }
