@@ -231,7 +231,7 @@ fn next_change(
                 ),
             ));
         }
-        let after = c.not_after + Duration::seconds(1);
+        let after = c.not_after.saturating_add(Duration::seconds(1));
         if after > at {
             candidates.push((
                 after,

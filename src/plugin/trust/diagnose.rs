@@ -136,7 +136,13 @@ fn building(ctx: &Context<'_>) -> String {
         // Where does the presented chain stop?
         let top = top_of_chain(ctx.presented);
         let missing_issuer = ctx.presented.iter().all(|c| c.subject != top.issuer);
-        if ctx.presented.len() == 1 && !leaf.self_issued {
+        if ctx.presented.len() == 1 && leaf.self_issued {
+            format!(
+                "the server presents a self-signed certificate ({}), which no CA vouches for; only that exact certificate can be imported for it (imported: {})",
+                leaf.label(),
+                anchor.label()
+            )
+        } else if ctx.presented.len() == 1 {
             format!(
                 "the server sends only its leaf ({}), issued by \"{}\"; Java does not fetch a missing intermediate, so no path reaches the imported certificate ({}); configure the server to send its intermediate too, or import the intermediate \"{}\"",
                 leaf.label(),
