@@ -244,6 +244,11 @@ pub(crate) fn generate_all(
         params.not_before = not_before;
         params.not_after = not_after;
         params.serial_number = Some(serial(&spec.seed, p.name));
+        // Like public CAs, name the issuer's key in every issued certificate: the JDK uses the
+        // authority key identifier to pick the anchor (a re-keyed CA with the same name then
+        // fails with "Path does not chain with any of the trust anchors").
+        params.use_authority_key_identifier_extension =
+            matches!(p.role, Role::Intermediate { .. } | Role::Leaf { .. });
         let cert = match p.role {
             Role::Root | Role::SelfSignedLeaf => params.self_signed(&key),
             Role::Intermediate { issuer } | Role::Leaf { issuer, .. } => {

@@ -86,6 +86,24 @@ pub(crate) fn failure(ctx: &Context<'_>, f: &Failure) -> (RejectionKind, String,
                 ),
             )
         }
+        Failure::Anchor { building, message } => (
+            if *building {
+                RejectionKind::PathBuilding
+            } else {
+                RejectionKind::PathValidation
+            },
+            java::handshake(
+                &format!(
+                    "PKIX path {} failed: sun.security.validator.ValidatorException: {message}",
+                    if *building { "building" } else { "validation" }
+                ),
+                None,
+            ),
+            format!(
+                "the server's chain leads to the imported certificate ({}), but Java only accepts a CA certificate as the end of a path: {message}; import the CA that issued the server's chain, or the server's exact leaf",
+                label(ctx.anchor)
+            ),
+        ),
         Failure::EndEntity { message } => (
             RejectionKind::EndEntity,
             java::handshake(message, None),
