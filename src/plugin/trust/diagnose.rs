@@ -75,15 +75,29 @@ pub(crate) fn failure(ctx: &Context<'_>, f: &Failure) -> (RejectionKind, String,
             cause,
         } => {
             let cert = ctx.presented.get(*index);
-            (
-                RejectionKind::PathValidation,
-                java::handshake(&java::validation_failed(reason), *cause),
+            let rekeyed = matches!(
+                *reason,
+                "Path does not chain with any of the trust anchors" | "signature check failed"
+            ) && matches!((cert, ctx.anchor), (Some(c), Some(a)) if c.issuer == a.subject);
+            let text = if rekeyed {
+                format!(
+                    "{} ({}) names the imported certificate's subject as its issuer, but was signed with another key: the CA was re-issued with a new key under the same name; import the CA certificate the server's chain uses now (imported: {})",
+                    role(*index, cert),
+                    label(cert),
+                    label(ctx.anchor)
+                )
+            } else {
                 format!(
                     "the path from the server's leaf to the imported certificate ({}) fails a PKIX check at {} ({}): {reason}; the server's chain is malformed, fix it on the server",
                     label(ctx.anchor),
                     role(*index, cert),
                     label(cert)
-                ),
+                )
+            };
+            (
+                RejectionKind::PathValidation,
+                java::handshake(&java::validation_failed(reason), *cause),
+                text,
             )
         }
         Failure::Anchor { building, message } => (

@@ -380,7 +380,11 @@ fn a_re_keyed_ca_with_the_same_name_fails_validation_not_building() {
     assert!(r.java_message.contains("PKIX path validation failed: java.security.cert.CertPathValidatorException: signature check failed"), "{}", r.java_message);
     let r = decide(Some(&pinned), &[with_aki], "localhost", NOW, true).unwrap_err();
     assert!(r.java_message.contains("PKIX path validation failed: java.security.cert.CertPathValidatorException: Path does not chain with any of the trust anchors"), "{}", r.java_message);
-    assert!(r.diagnosis.contains("Hand CA"), "{}", r.diagnosis);
+    assert!(
+        r.diagnosis.contains("re-issued with a new key"),
+        "{}",
+        r.diagnosis
+    );
 }
 
 #[test]
