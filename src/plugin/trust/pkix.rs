@@ -388,20 +388,28 @@ impl webpki::ExtendedKeyUsageValidator for AnyEku {
     }
 }
 
-/// `sun.security.validator.EndEntityChecker` for a TLS server: an extended key usage, when
-/// present, must allow server authentication; a key usage, when present, must allow signatures.
+/// `sun.security.validator.EndEntityChecker` for a TLS server with an ephemeral key exchange (what
+/// every TLS 1.2 ECDHE and TLS 1.3 handshake is): a key usage, when present, must allow signatures;
+/// then an extended key usage, when present, must allow server authentication (or any use, or one
+/// of the legacy server-gated-crypto purposes the JDK still honours).
 fn end_entity(leaf: &Parsed<'_>) -> Result<(), Failure> {
-    if let Ok(Some(eku)) = leaf.x509.extended_key_usage() {
-        if !(eku.value.server_auth || eku.value.any) {
-            return Err(Failure::EndEntity {
-                message: "Extended key usage does not permit use for TLS server authentication",
-            });
-        }
-    }
     if let Ok(Some(ku)) = leaf.x509.key_usage() {
         if !ku.value.digital_signature() {
             return Err(Failure::EndEntity {
                 message: "KeyUsage does not allow digital signatures",
+            });
+        }
+    }
+    if let Ok(Some(eku)) = leaf.x509.extended_key_usage() {
+        const SGC: [&str; 2] = ["1.3.6.1.4.1.311.10.3.3", "2.16.840.1.113730.4.1"];
+        let sgc = eku
+            .value
+            .other
+            .iter()
+            .any(|o| SGC.contains(&o.to_id_string().as_str()));
+        if !(eku.value.server_auth || eku.value.any || sgc) {
+            return Err(Failure::EndEntity {
+                message: "Extended key usage does not permit use for TLS server authentication",
             });
         }
     }
