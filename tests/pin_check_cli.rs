@@ -149,6 +149,20 @@ fn certs_names_unknown_events_and_refuses_rsa() {
         "{}",
         text(&o)
     );
+    let o = run(&[
+        "certs",
+        out.to_str().unwrap(),
+        "--host",
+        "h",
+        "--now",
+        "9999-12-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("out of the representable date range"),
+        "{}",
+        text(&o)
+    );
     assert!(!out.exists(), "nothing should be written");
 }
 

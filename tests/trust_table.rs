@@ -35,6 +35,15 @@ async fn handshake(
     imported: &str,
     served: &[&str],
 ) -> (Result<(), String>, Option<TrustRejection>) {
+    handshake_at(imported, served, NOW).await
+}
+
+/// [`handshake`] with the simulated clock at `at`.
+async fn handshake_at(
+    imported: &str,
+    served: &[&str],
+    at: OffsetDateTime,
+) -> (Result<(), String>, Option<TrustRejection>) {
     let pki = pki();
     let server = pki.server_config_for(served).expect("server config");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -52,7 +61,7 @@ async fn handshake(
     });
 
     let imported = pki.get(imported).expect("imported name").der.clone();
-    let verifier = PinnedVerifier::new(Some(imported), SimClock::starting_at(NOW), true);
+    let verifier = PinnedVerifier::new(Some(imported), SimClock::starting_at(at), true);
     let connector = tokio_rustls::TlsConnector::from(client_config(Arc::clone(&verifier)));
     let tcp = TcpStream::connect(addr).await.expect("connect");
     let name = ServerName::try_from("localhost").expect("server name");
@@ -248,4 +257,19 @@ async fn row_19_pinned_intermediate_rejects_an_expired_leaf() {
 #[tokio::test]
 async fn row_20_pinned_root_accepts_a_chain_that_includes_the_root() {
     assert_accepted("root", &["leaf", "intermediate", "root"]).await;
+}
+
+#[tokio::test]
+async fn the_simulated_clock_not_the_wall_clock_decides_expiry() {
+    let leaf = pki().get("leaf").unwrap();
+    let (ok, _) = handshake_at("root", &["leaf", "intermediate"], leaf.not_after).await;
+    assert_eq!(ok, Ok(()));
+    let later = leaf.not_after + time::Duration::seconds(1);
+    let (result, rejection) = handshake_at("root", &["leaf", "intermediate"], later).await;
+    assert!(result.is_err());
+    let r = rejection.expect("rejection");
+    assert!(r.java_message.contains(EXPIRED), "{}", r.java_message);
+    // A pinned leaf does not care.
+    let (ok, _) = handshake_at("leaf", &["leaf", "intermediate"], later).await;
+    assert_eq!(ok, Ok(()));
 }

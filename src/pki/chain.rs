@@ -222,7 +222,13 @@ pub(crate) fn generate_all(
                 (spec.leaf_days_before, spec.leaf_days_after)
             }
         };
-        let (not_before, not_after) = window(now, p.window, before, after);
+        let (not_before, not_after) = window(now, p.window, before, after).ok_or_else(|| {
+            PkiError::Spec(format!(
+                "the validity window of {} around {} is out of the representable date range",
+                p.name,
+                crate::clock::iso8601(now)
+            ))
+        })?;
         let key = KeyPair::generate_for(alg).map_err(gen_err(p.name))?;
         let mut params = match p.role {
             Role::Root | Role::Intermediate { .. } => ca_params(p.cn, &org, p.role),
@@ -238,6 +244,11 @@ pub(crate) fn generate_all(
         params.not_before = not_before;
         params.not_after = not_after;
         params.serial_number = Some(serial(&spec.seed, p.name));
+        // Like public CAs, name the issuer's key in every issued certificate: the JDK uses the
+        // authority key identifier to pick the anchor (a re-keyed CA with the same name then
+        // fails with "Path does not chain with any of the trust anchors").
+        params.use_authority_key_identifier_extension =
+            matches!(p.role, Role::Intermediate { .. } | Role::Leaf { .. });
         let cert = match p.role {
             Role::Root | Role::SelfSignedLeaf => params.self_signed(&key),
             Role::Intermediate { issuer } | Role::Leaf { issuer, .. } => {
@@ -268,19 +279,24 @@ fn window(
     w: Window,
     before: i64,
     after: i64,
-) -> (OffsetDateTime, OffsetDateTime) {
-    let length = Duration::days(before + after);
+) -> Option<(OffsetDateTime, OffsetDateTime)> {
+    // Checked arithmetic: `now` may come from a user (`certs --now 9999-12-31`).
+    let days = |d: i64| Duration::days(d);
+    let length = days(before + after);
     match w {
-        Window::Normal => (now - Duration::days(before), now + Duration::days(after)),
+        Window::Normal => Some((
+            now.checked_sub(days(before))?,
+            now.checked_add(days(after))?,
+        )),
         Window::Expired => {
-            let end = now - Duration::days(1);
-            (end - length, end)
+            let end = now.checked_sub(days(1))?;
+            Some((end.checked_sub(length)?, end))
         }
         Window::NotYetValid => {
-            let start = now + Duration::days(1);
-            (start, start + length)
+            let start = now.checked_add(days(1))?;
+            Some((start, start.checked_add(length)?))
         }
-        Window::FromNow => (now, now + Duration::days(after.max(1))),
+        Window::FromNow => Some((now, now.checked_add(days(after.max(1)))?)),
     }
 }
 

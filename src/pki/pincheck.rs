@@ -231,7 +231,7 @@ fn next_change(
                 ),
             ));
         }
-        let after = c.not_after + Duration::seconds(1);
+        let after = c.not_after.saturating_add(Duration::seconds(1));
         if after > at {
             candidates.push((
                 after,
@@ -261,7 +261,7 @@ fn next_change(
         because: if accepted_now {
             "never by date".into()
         } else {
-            "never by date: no certificate date makes this chain acceptable; the certificates must change".into()
+            "never by date: no certificate date makes this acceptable; the served chain, the imported certificate or the host must change".into()
         },
         java_message: None,
     }

@@ -75,17 +75,49 @@ pub(crate) fn failure(ctx: &Context<'_>, f: &Failure) -> (RejectionKind, String,
             cause,
         } => {
             let cert = ctx.presented.get(*index);
-            (
-                RejectionKind::PathValidation,
-                java::handshake(&java::validation_failed(reason), *cause),
+            let rekeyed = matches!(
+                *reason,
+                "Path does not chain with any of the trust anchors" | "signature check failed"
+            ) && matches!((cert, ctx.anchor), (Some(c), Some(a)) if c.issuer == a.subject);
+            let text = if rekeyed {
+                format!(
+                    "{} ({}) names the imported certificate's subject as its issuer, but was signed with another key: the CA was re-issued with a new key under the same name; import the CA certificate the server's chain uses now (imported: {})",
+                    role(*index, cert),
+                    label(cert),
+                    label(ctx.anchor)
+                )
+            } else {
                 format!(
                     "the path from the server's leaf to the imported certificate ({}) fails a PKIX check at {} ({}): {reason}; the server's chain is malformed, fix it on the server",
                     label(ctx.anchor),
                     role(*index, cert),
                     label(cert)
-                ),
+                )
+            };
+            (
+                RejectionKind::PathValidation,
+                java::handshake(&java::validation_failed(reason), *cause),
+                text,
             )
         }
+        Failure::Anchor { building, message } => (
+            if *building {
+                RejectionKind::PathBuilding
+            } else {
+                RejectionKind::PathValidation
+            },
+            java::handshake(
+                &format!(
+                    "PKIX path {} failed: sun.security.validator.ValidatorException: {message}",
+                    if *building { "building" } else { "validation" }
+                ),
+                None,
+            ),
+            format!(
+                "the server's chain leads to the imported certificate ({}), but Java only accepts a CA certificate as the end of a path: {message}; import the CA that issued the server's chain, or the server's exact leaf",
+                label(ctx.anchor)
+            ),
+        ),
         Failure::EndEntity { message } => (
             RejectionKind::EndEntity,
             java::handshake(message, None),
@@ -136,7 +168,13 @@ fn building(ctx: &Context<'_>) -> String {
         // Where does the presented chain stop?
         let top = top_of_chain(ctx.presented);
         let missing_issuer = ctx.presented.iter().all(|c| c.subject != top.issuer);
-        if ctx.presented.len() == 1 && !leaf.self_issued {
+        if ctx.presented.len() == 1 && leaf.self_issued {
+            format!(
+                "the server presents a self-signed certificate ({}), which no CA vouches for; only that exact certificate can be imported for it (imported: {})",
+                leaf.label(),
+                anchor.label()
+            )
+        } else if ctx.presented.len() == 1 {
             format!(
                 "the server sends only its leaf ({}), issued by \"{}\"; Java does not fetch a missing intermediate, so no path reaches the imported certificate ({}); configure the server to send its intermediate too, or import the intermediate \"{}\"",
                 leaf.label(),

@@ -1,28 +1,31 @@
 //! The JDK's PKIX decision for a trust store holding one certificate, step by step.
 //!
-//! `sun.security.validator.PKIXValidator.engineValidate` first looks at the chain as the server sent
-//! it, and only falls back to a path *builder* when that does not lead to the trusted certificate:
-//! 1. Walk the presented chain while it is ordered (each subject is the previous issuer). If a
-//!    certificate is the trusted one (same DER, or same subject name and same public key):
-//!    at position 0 the connection is trusted as is (no date check at all); further up, the part
-//!    below it is *validated* against it.
-//! 2. Otherwise, if the last presented certificate names the trusted certificate as issuer and its
-//!    signature verifies with the trusted key, the whole presented chain is *validated*.
-//! 3. Otherwise a path is *built* from the presented certificates; any failure then is reported as
+//! `sun.security.validator.PKIXValidator.engineValidate` (JDK 17) first looks at the chain as the
+//! server sent it, and only falls back to a path *builder* when that does not lead to the trusted
+//! certificate:
+//! 1. If the leaf *is* the trusted certificate (same DER), the connection is trusted as is: no
+//!    date check at all.
+//! 2. Walk up the presented chain while it is ordered (each subject is the previous issuer). If a
+//!    certificate above the leaf is trusted (same DER, or same subject name and same public key,
+//!    "a CA that updated its certificate"), the part below it is *validated* against it.
+//! 3. Otherwise, if the last presented certificate names the trusted certificate as its issuer
+//!    (by name only; no signature check here), the whole presented chain is *validated*.
+//! 4. Otherwise a path is *built* from the presented certificates; any failure then is reported as
 //!    `PKIX path building failed: ... unable to find valid certification path to requested target`,
 //!    whatever the underlying reason (an expired certificate included).
 //!
-//! Validation (`PKIXCertPathValidator`) runs from the certificate under the anchor down to the
+//! Validation (`PKIXCertPathValidator`) first picks the anchor by the top certificate's issuer
+//! name and authority key identifier, then runs from the certificate under the anchor down to the
 //! leaf, and for each: CA key usage, basic constraints / path length, then signature and dates.
 //! So with two problems, the one nearest the anchor is reported, as Java does. Building is done by
 //! rustls-webpki, which checks the same things (dates of every certificate except the anchor,
 //! signatures, basic constraints, path length) and searches among unordered certificates.
-//! After either, the JSSE end-entity checker looks at the leaf's extended key usage, except when
-//! the leaf itself is the trusted certificate.
+//! A validated or built path must end at a CA anchor (`verifyTrustAnchor`); then the JSSE
+//! end-entity checker looks at the leaf's extended key usage (never for a trusted leaf).
 
 use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, UnixTime};
 use time::OffsetDateTime;
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate, X509Version};
 
 use crate::pki::info::to_offset;
 
@@ -70,10 +73,32 @@ impl<'a> Parsed<'a> {
     }
 
     /// The trust store holds this certificate: identical, or the same name with the same key
-    /// (the JDK treats a re-signed copy of a trusted certificate as trusted).
+    /// (the JDK treats a re-signed copy of a trusted CA certificate as trusted, above the leaf).
     fn is_trusted_as(&self, anchor: &Parsed<'_>) -> bool {
         self.der.as_ref() == anchor.der.as_ref()
             || (self.subject() == anchor.subject() && self.spki() == anchor.spki())
+    }
+
+    /// The key identifier of the authority key identifier extension, if any.
+    fn authority_key_id(&self) -> Option<&[u8]> {
+        self.x509
+            .iter_extensions()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    aki.key_identifier.as_ref().map(|k| k.0)
+                }
+                _ => None,
+            })
+    }
+
+    /// The subject key identifier, if any.
+    fn subject_key_id(&self) -> Option<&[u8]> {
+        self.x509
+            .iter_extensions()
+            .find_map(|e| match e.parsed_extension() {
+                ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0),
+                _ => None,
+            })
     }
 
     /// Whether `issuer`'s public key verifies this certificate's signature.
@@ -127,6 +152,9 @@ pub(crate) enum Failure {
     },
     /// The JSSE end-entity checker refused the leaf (`message` is the JDK's text).
     EndEntity { message: &'static str },
+    /// A path was found but ends at a certificate that may not be an anchor
+    /// (`sun.security.validator.ValidatorException`, thrown while building or validating).
+    Anchor { building: bool, message: String },
 }
 
 /// How the chain was trusted.
@@ -149,30 +177,29 @@ pub(crate) enum Route {
     Build,
 }
 
-/// Step 1 and 2 of the module documentation.
+/// Steps 1 to 3 of the module documentation.
 pub(crate) fn route(anchor: &Parsed<'_>, presented: &[Parsed<'_>]) -> Route {
     let mut prev_issuer: Option<&[u8]> = None;
     for (i, cert) in presented.iter().enumerate() {
-        if let Some(expected) = prev_issuer {
-            if cert.subject() != expected {
+        if i == 0 {
+            // Only the exact certificate: a leaf re-issued with the same name and key is not it.
+            if cert.der.as_ref() == anchor.der.as_ref() {
+                return Route::PinnedLeaf;
+            }
+        } else {
+            if Some(cert.subject()) != prev_issuer {
                 return Route::Build;
             }
-        }
-        if cert.is_trusted_as(anchor) {
-            return if i == 0 {
-                Route::PinnedLeaf
-            } else {
-                Route::Validate { len: i }
-            };
+            if cert.is_trusted_as(anchor) {
+                return Route::Validate { len: i };
+            }
         }
         prev_issuer = Some(cert.issuer());
     }
     match presented.last() {
-        Some(last) if last.issuer() == anchor.subject() && last.signed_by(anchor) => {
-            Route::Validate {
-                len: presented.len(),
-            }
-        }
+        Some(last) if last.issuer() == anchor.subject() => Route::Validate {
+            len: presented.len(),
+        },
         _ => Route::Build,
     }
 }
@@ -186,7 +213,7 @@ pub(crate) fn check(
     if presented.is_empty() {
         return Err(Failure::Building);
     }
-    let path = match route(anchor, presented) {
+    let (path, building) = match route(anchor, presented) {
         Route::PinnedLeaf => {
             return Ok(Trusted {
                 pinned_leaf: true,
@@ -195,10 +222,11 @@ pub(crate) fn check(
         }
         Route::Validate { len } => {
             validate(anchor, &presented[..len], at)?;
-            (0..len).collect()
+            ((0..len).collect(), false)
         }
-        Route::Build => build(anchor, presented, at)?,
+        Route::Build => (build(anchor, presented, at)?, true),
     };
+    verify_trust_anchor(anchor, building)?;
     end_entity(&presented[0])?;
     Ok(Trusted {
         pinned_leaf: false,
@@ -206,9 +234,45 @@ pub(crate) fn check(
     })
 }
 
+/// `PKIXValidator.verifyTrustAnchor`: a path may only end at a CA (v1 certificates excepted).
+fn verify_trust_anchor(anchor: &Parsed<'_>, building: bool) -> Result<(), Failure> {
+    if anchor.x509.version() != X509Version::V3 {
+        return Ok(());
+    }
+    let subject = anchor.x509.subject().to_string();
+    let problem = if anchor.ca_path_len().is_none() {
+        Some(format!(
+            "TrustAnchor with subject \"{subject}\" is not a CA certificate"
+        ))
+    } else {
+        match anchor.x509.key_usage() {
+            Ok(Some(ku)) if !ku.value.key_cert_sign() => Some(format!(
+                "TrustAnchor with subject \"{subject}\" does not have keyCertSign bit set in KeyUsage extension"
+            )),
+            _ => None,
+        }
+    };
+    match problem {
+        Some(message) => Err(Failure::Anchor { building, message }),
+        None => Ok(()),
+    }
+}
+
 /// `PKIXCertPathValidator` on a fixed path (leaf first), anchor above its last element.
 fn validate(anchor: &Parsed<'_>, path: &[Parsed<'_>], at: OffsetDateTime) -> Result<(), Failure> {
     let n = path.len();
+    // The anchor is selected by the top certificate's issuer name (given by the route) and, when
+    // the top certificate carries an authority key identifier, by the anchor's subject key
+    // identifier (X509CertSelector.setSkiAndSerialNumber).
+    if let Some(aki) = path.last().and_then(Parsed::authority_key_id) {
+        if anchor.subject_key_id() != Some(aki) {
+            return Err(Failure::Validation {
+                index: n - 1,
+                reason: "Path does not chain with any of the trust anchors",
+                cause: None,
+            });
+        }
+    }
     // Java starts with maxPathLength = the path's length; the anchor's own constraints are not used.
     let mut max_path_len = n as u64;
     for index in (0..n).rev() {
@@ -324,20 +388,28 @@ impl webpki::ExtendedKeyUsageValidator for AnyEku {
     }
 }
 
-/// `sun.security.validator.EndEntityChecker` for a TLS server: an extended key usage, when
-/// present, must allow server authentication; a key usage, when present, must allow signatures.
+/// `sun.security.validator.EndEntityChecker` for a TLS server with an ephemeral key exchange (what
+/// every TLS 1.2 ECDHE and TLS 1.3 handshake is): a key usage, when present, must allow signatures;
+/// then an extended key usage, when present, must allow server authentication (or any use, or one
+/// of the legacy server-gated-crypto purposes the JDK still honours).
 fn end_entity(leaf: &Parsed<'_>) -> Result<(), Failure> {
-    if let Ok(Some(eku)) = leaf.x509.extended_key_usage() {
-        if !(eku.value.server_auth || eku.value.any) {
-            return Err(Failure::EndEntity {
-                message: "Extended key usage does not permit use for TLS server authentication",
-            });
-        }
-    }
     if let Ok(Some(ku)) = leaf.x509.key_usage() {
         if !ku.value.digital_signature() {
             return Err(Failure::EndEntity {
                 message: "KeyUsage does not allow digital signatures",
+            });
+        }
+    }
+    if let Ok(Some(eku)) = leaf.x509.extended_key_usage() {
+        const SGC: [&str; 2] = ["1.3.6.1.4.1.311.10.3.3", "2.16.840.1.113730.4.1"];
+        let sgc = eku
+            .value
+            .other
+            .iter()
+            .any(|o| SGC.contains(&o.to_id_string().as_str()));
+        if !(eku.value.server_auth || eku.value.any || sgc) {
+            return Err(Failure::EndEntity {
+                message: "Extended key usage does not permit use for TLS server authentication",
             });
         }
     }

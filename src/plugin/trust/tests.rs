@@ -315,30 +315,103 @@ fn custom_leaf(
     p.signed_by(key, issuer).unwrap().der().clone()
 }
 
-fn hand_made_ca() -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
-    let key = KeyPair::generate().unwrap();
+/// A self-signed CA named `cn`, with the given key and serial or fresh ones.
+fn hand_made_ca(
+    cn: &str,
+    key: Option<(&KeyPair, u64)>,
+) -> (CertificateDer<'static>, Issuer<'static, KeyPair>) {
+    let (key, serial) = match key {
+        Some((k, s)) => (
+            KeyPair::from_pkcs8_der_and_sign_algo(
+                &k.serialize_der().as_slice().into(),
+                &rcgen::PKCS_ECDSA_P256_SHA256,
+            )
+            .unwrap(),
+            s,
+        ),
+        None => (KeyPair::generate().unwrap(), 1),
+    };
     let mut p = CertificateParams::default();
-    p.distinguished_name.push(DnType::CommonName, "Hand CA");
+    p.distinguished_name.push(DnType::CommonName, cn);
     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     p.not_before = NOW - Duration::days(1);
     p.not_after = NOW + Duration::days(30);
+    p.serial_number = Some(serial.into());
     let der = p.self_signed(&key).unwrap().der().clone();
     (der, Issuer::new(p, key))
 }
 
 #[test]
-fn a_leaf_reissued_with_the_same_name_and_key_is_still_trusted_like_the_jdk_does() {
-    let (_, ca) = hand_made_ca();
+fn a_leaf_reissued_with_the_same_name_and_key_is_not_the_pinned_leaf() {
+    // JDK 17 trusts a leaf as is only when it is the very certificate imported.
+    let (_, ca) = hand_made_ca("Hand CA", None);
     let key = KeyPair::generate().unwrap();
     let old = custom_leaf(&ca, &key, 1, vec![], vec![]);
     let renewed = custom_leaf(&ca, &key, 2, vec![], vec![]);
     assert_ne!(old, renewed);
-    assert!(decide(Some(&old), &[renewed], "localhost", NOW, true).is_ok());
+    let r = decide(Some(&old), &[renewed], "localhost", NOW, true).unwrap_err();
+    assert!(r.java_message.contains(BUILD), "{}", r.java_message);
+}
+
+#[test]
+fn a_ca_certificate_re_signed_with_the_same_name_and_key_is_still_trusted() {
+    let key = KeyPair::generate().unwrap();
+    let (pinned, _) = hand_made_ca("Hand CA", Some((&key, 1)));
+    let (resigned, ca) = hand_made_ca("Hand CA", Some((&key, 2)));
+    assert_ne!(pinned, resigned);
+    let leaf = custom_leaf(&ca, &KeyPair::generate().unwrap(), 3, vec![], vec![]);
+    assert!(decide(Some(&pinned), &[leaf, resigned], "localhost", NOW, true).is_ok());
+}
+
+#[test]
+fn a_re_keyed_ca_with_the_same_name_fails_validation_not_building() {
+    // The route to validation only compares names; the anchor's key then decides.
+    let (pinned, _) = hand_made_ca("Hand CA", None);
+    let (_, rekeyed) = hand_made_ca("Hand CA", None);
+    let key = KeyPair::generate().unwrap();
+    let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    p.distinguished_name.push(DnType::CommonName, "localhost");
+    p.not_before = NOW - Duration::days(1);
+    p.not_after = NOW + Duration::days(30);
+    let without_aki = p.signed_by(&key, &rekeyed).unwrap().der().clone();
+    p.use_authority_key_identifier_extension = true;
+    let with_aki = p.signed_by(&key, &rekeyed).unwrap().der().clone();
+    let r = decide(Some(&pinned), &[without_aki], "localhost", NOW, true).unwrap_err();
+    assert!(r.java_message.contains("PKIX path validation failed: java.security.cert.CertPathValidatorException: signature check failed"), "{}", r.java_message);
+    let r = decide(Some(&pinned), &[with_aki], "localhost", NOW, true).unwrap_err();
+    assert!(r.java_message.contains("PKIX path validation failed: java.security.cert.CertPathValidatorException: Path does not chain with any of the trust anchors"), "{}", r.java_message);
+    assert!(
+        r.diagnosis.contains("re-issued with a new key"),
+        "{}",
+        r.diagnosis
+    );
+}
+
+#[test]
+fn a_path_must_end_at_a_ca() {
+    // A leaf that (wrongly) signs another certificate cannot anchor it.
+    let (_, ca) = hand_made_ca("Hand CA", None);
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut lp = CertificateParams::new(vec!["signer.localhost".to_string()]).unwrap();
+    lp.distinguished_name.push(DnType::CommonName, "signer");
+    lp.is_ca = rcgen::IsCa::ExplicitNoCa;
+    lp.not_before = NOW - Duration::days(1);
+    lp.not_after = NOW + Duration::days(30);
+    let signer = lp.signed_by(&leaf_key, &ca).unwrap().der().clone();
+    let below = custom_leaf(
+        &Issuer::new(lp, leaf_key),
+        &KeyPair::generate().unwrap(),
+        5,
+        vec![],
+        vec![],
+    );
+    let r = decide(Some(&signer), &[below], "localhost", NOW, true).unwrap_err();
+    assert!(r.java_message.contains("PKIX path validation failed: sun.security.validator.ValidatorException: TrustAnchor with subject \"CN=signer\" is not a CA certificate"), "{}", r.java_message);
 }
 
 #[test]
 fn a_leaf_cannot_issue_and_eku_must_allow_tls_servers() {
-    let (ca_der, ca) = hand_made_ca();
+    let (ca_der, ca) = hand_made_ca("Hand CA", None);
     let leaf_key = KeyPair::generate().unwrap();
     let mut lp = CertificateParams::new(vec!["issuer.localhost".to_string()]).unwrap();
     lp.distinguished_name.push(DnType::CommonName, "not a CA");
