@@ -25,6 +25,16 @@ impl BundledBridge {
         tls: Option<SharedTls>,
         faults: FaultPlan,
     ) -> std::io::Result<BundledBridge> {
+        Self::start_on(None, config, tls, faults).await
+    }
+
+    /// Like [`BundledBridge::start`], on a chosen address (`None`: an ephemeral loopback port).
+    pub async fn start_on(
+        bind: Option<SocketAddr>,
+        config: BridgeConfig,
+        tls: Option<SharedTls>,
+        faults: FaultPlan,
+    ) -> std::io::Result<BundledBridge> {
         let https = tls.is_some();
         let config = Arc::new(config);
         let handler: server::Handler = Arc::new(move |req| {
@@ -32,6 +42,7 @@ impl BundledBridge {
             Box::pin(async move { handler::handle(&config, req).await })
         });
         let options = ServerOptions {
+            bind: bind.unwrap_or(ServerOptions::default().bind),
             tls,
             faults: (!faults.is_empty()).then(|| Arc::new(Mutex::new(FaultSchedule::new(faults)))),
             ..ServerOptions::default()

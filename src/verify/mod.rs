@@ -91,7 +91,17 @@ impl FakeVerify {
         clock: SimClock,
         journal: Journal,
     ) -> std::io::Result<FakeVerify> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config, clock, journal).await
+    }
+
+    /// Starts the fake on a chosen address (`serve --verify-port`, `serve --listen`).
+    pub async fn start_on(
+        bind: SocketAddr,
+        config: VerifyConfig,
+        clock: SimClock,
+        journal: Journal,
+    ) -> std::io::Result<FakeVerify> {
+        let listener = TcpListener::bind(bind).await?;
         let addr = listener.local_addr()?;
         let mut redactor = Redactor::new();
         redactor.add("auth_token", &config.auth_token);
