@@ -11,7 +11,9 @@ const TO: &str = "+61412345678";
 async fn sim_verifications_lists_every_verification_with_its_code() {
     let sim = Sim::start().await;
     sim.create(TO).await;
-    let reply = request(sim.addr(), "GET", "/_sim/verifications", None, "").await.unwrap();
+    let reply = request(sim.addr(), "GET", "/_sim/verifications", None, "")
+        .await
+        .unwrap();
     assert_eq!(reply.status, 200);
     let list = reply.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -61,7 +63,10 @@ async fn every_verify_request_is_journaled_with_decoded_fields_and_sim_time() {
     assert_eq!(entries.len(), 1);
     let e = &entries[0];
     assert_eq!(e.method, "POST");
-    assert_eq!(e.path(), format!("/v2/Services/{}/Verifications", sim.service()));
+    assert_eq!(
+        e.path(),
+        format!("/v2/Services/{}/Verifications", sim.service())
+    );
     assert_eq!(e.field("To"), Some(TO));
     assert_eq!(e.field("Channel"), Some("sms"));
     assert_eq!(e.status, Some(201));
@@ -74,7 +79,9 @@ async fn every_verify_request_is_journaled_with_decoded_fields_and_sim_time() {
 async fn sim_journal_hides_the_credentials() {
     let sim = Sim::start().await;
     sim.create(TO).await;
-    let reply = request(sim.addr(), "GET", "/_sim/journal", None, "").await.unwrap();
+    let reply = request(sim.addr(), "GET", "/_sim/journal", None, "")
+        .await
+        .unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json().as_array().unwrap().len(), 1);
     assert!(reply.body.contains("Basic [REDACTED]"), "{}", reply.body);
@@ -95,9 +102,13 @@ async fn the_config_debug_output_hides_the_secrets() {
 #[tokio::test]
 async fn an_unknown_sim_path_is_404_and_a_post_is_405() {
     let sim = Sim::start().await;
-    let unknown = request(sim.addr(), "GET", "/_sim/nothing", None, "").await.unwrap();
+    let unknown = request(sim.addr(), "GET", "/_sim/nothing", None, "")
+        .await
+        .unwrap();
     assert_eq!(unknown.status, 404);
-    let post = request(sim.addr(), "POST", "/_sim/verifications", None, "").await.unwrap();
+    let post = request(sim.addr(), "POST", "/_sim/verifications", None, "")
+        .await
+        .unwrap();
     assert_eq!(post.status, 405);
 }
 
