@@ -48,7 +48,7 @@ pub mod state;
 
 pub use config::{LimitCodes, ServiceConfig, VerifyConfig};
 pub use errors::TwilioError;
-pub use magic::{magic_numbers, MagicEffect, MagicNumber};
+pub use magic::{magic_numbers, magic_numbers_markdown, MagicEffect, MagicNumber};
 
 /// What the fake holds about one verification, for expectations and read-back.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
