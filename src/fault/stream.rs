@@ -246,6 +246,7 @@ impl<S: AsyncRead + AsyncWrite + AbortiveClose + Unpin> AsyncWrite for FaultIo<S
                     return this.poll_close_inner(cx).map(|r| r.map(|()| 0));
                 }
                 let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &buf[..allowed]))?;
+                let n = n.min(allowed);
                 for &b in &buf[..n] {
                     if *in_body {
                         *body_allowance = body_allowance.saturating_sub(1);
