@@ -389,3 +389,20 @@ async fn a_hundred_concurrent_creates_to_one_number_give_five_201_and_ninety_fiv
     assert_eq!(sim.fake.verifications().len(), 1);
     assert_eq!(sim.fake.verifications()[0].send_attempts, 5);
 }
+
+#[tokio::test]
+async fn credentials_are_checked_before_the_path_and_method() {
+    let sim = Sim::start().await;
+    let unknown = request(sim.addr(), "GET", "/v2/Nothing", None, "")
+        .await
+        .unwrap();
+    assert_eq!((unknown.status, unknown.code()), (401, 20003));
+    let wrong_method = request(sim.addr(), "DELETE", &create_path(&sim), None, "")
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status, 401);
+    assert_eq!(
+        wrong_method.header("www-authenticate"),
+        Some("Basic realm=\"Twilio API\"")
+    );
+}

@@ -218,3 +218,20 @@ async fn perform_resets_a_raw_tcp_stream() {
         .unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
 }
+
+#[tokio::test]
+async fn a_new_fault_plan_applies_from_the_next_request_with_fresh_counters() {
+    let sim = Sim::start().await;
+    assert_eq!(sim.create(TO).await.status, 201);
+    sim.fake.set_faults(FaultPlan::none().on_nth(
+        Operation::Create,
+        1,
+        Fault::Status {
+            status: 502,
+            body: "bad gateway".into(),
+            content_type: "text/plain".into(),
+        },
+    ));
+    assert_eq!(sim.create(TO).await.status, 502);
+    assert_eq!(sim.create(TO).await.status, 201);
+}

@@ -125,3 +125,41 @@ async fn shutdown_stops_accepting_connections() {
     .unwrap();
     assert!(refused.is_err());
 }
+
+/// Reads one response (head plus Content-Length body) from a kept-alive stream.
+async fn read_one(stream: &mut tokio::net::TcpStream) -> verify_support::Reply {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(reply) = verify_support::parse(&buf) {
+            return reply;
+        }
+        let n = tokio::time::timeout(verify_support::TIMEOUT, stream.read(&mut chunk))
+            .await
+            .expect("an answer in time")
+            .expect("a readable stream");
+        assert!(n > 0, "closed early: {:?}", String::from_utf8_lossy(&buf));
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+#[tokio::test]
+async fn two_requests_on_one_kept_alive_connection_are_both_answered() {
+    use tokio::io::AsyncWriteExt;
+    let sim = Sim::start().await;
+    let mut stream = tokio::net::TcpStream::connect(sim.addr()).await.unwrap();
+    let body = verify_support::encode(&[("To", TO), ("Channel", "sms")]);
+    let req = format!(
+        "POST /v2/Services/{}/Verifications HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        sim.service(),
+        sim.basic(),
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let first = read_one(&mut stream).await;
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let second = read_one(&mut stream).await;
+    assert_eq!((first.status, second.status), (201, 201));
+    assert_eq!(first.json()["sid"], second.json()["sid"]);
+}

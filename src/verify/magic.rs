@@ -64,6 +64,15 @@ pub fn magic_numbers() -> &'static [MagicNumber] {
     TABLE
 }
 
+/// The table as Markdown (`| To | Effect |` rows), for READMEs and `--help` output.
+pub fn magic_numbers_markdown() -> String {
+    let mut out = String::from("| To | Effect |\n|---|---|\n");
+    for m in TABLE {
+        out.push_str(&format!("| `{}` | {} |\n", m.to, m.description));
+    }
+    out
+}
+
 fn effect_of(to: &str) -> Option<MagicEffect> {
     TABLE.iter().find(|m| m.to == to).map(|m| m.effect)
 }
@@ -107,6 +116,13 @@ pub fn is_check_limit_number(to: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_markdown_table_has_a_row_per_number() {
+        let md = magic_numbers_markdown();
+        assert_eq!(md.lines().count(), magic_numbers().len() + 2);
+        assert!(md.contains("| `+150055560205` | create: 403 / 60205"));
+    }
 
     #[test]
     fn every_error_number_ends_with_its_code_and_is_valid_e164() {

@@ -12,7 +12,7 @@
 //!   drives the [`state`] machine; [`body`] renders Twilio's exact JSON, [`errors`] the error
 //!   catalogue, [`sid`] the SIDs, [`phone`] the `To` rules.
 //! * [`sim`]: unauthenticated read-back under `/_sim/` (verifications with their codes, the
-//!   journal).
+//!   journal). These requests are neither journaled nor counted by the fault plan.
 //!
 //! All dates and expiry come from the shared [`SimClock`]; nothing reads the wall clock.
 //!
@@ -29,7 +29,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::SimClock;
-use crate::fault::FaultSchedule;
+use crate::fault::{FaultPlan, FaultSchedule};
 use crate::journal::Journal;
 use crate::redact::Redactor;
 
@@ -48,7 +48,7 @@ pub mod state;
 
 pub use config::{LimitCodes, ServiceConfig, VerifyConfig};
 pub use errors::TwilioError;
-pub use magic::{magic_numbers, MagicEffect, MagicNumber};
+pub use magic::{magic_numbers, magic_numbers_markdown, MagicEffect, MagicNumber};
 
 /// What the fake holds about one verification, for expectations and read-back.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -149,6 +149,11 @@ impl FakeVerify {
     /// The configuration the fake runs with.
     pub fn config(&self) -> &VerifyConfig {
         &self.shared.verify.config
+    }
+
+    /// Replaces the fault plan for the requests still to come; counters start again at zero.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        *self.shared.faults.lock().unwrap_or_else(|e| e.into_inner()) = FaultSchedule::new(plan);
     }
 
     /// Stops accepting connections, lets open ones finish briefly, then drops them.

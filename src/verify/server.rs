@@ -193,11 +193,15 @@ async fn handle(
         return respond(&answer);
     }
     let mut injected: Option<Fault> = None;
-    let answer = match (&r.body, resolve(&r.method, &r.path)) {
-        (Err(()), _) => TwilioError::payload_too_large(MAX_BODY).into(),
-        (Ok(_), Err(e)) => Answer::from(e),
-        (Ok(_), Ok(route)) => {
-            let fault = shared.faults().next(route.operation());
+    let answer = match &r.body {
+        Err(()) => TwilioError::payload_too_large(MAX_BODY).into(),
+        Ok(_) => {
+            let route = resolve(&r.method, &r.path);
+            // Only requests naming a Verify operation are counted by the fault plan.
+            let fault = match &route {
+                Ok(route) => shared.faults().next(route.operation()),
+                Err(_) => None,
+            };
             match fault {
                 Some(Fault::Status {
                     status,
@@ -219,10 +223,14 @@ async fn handle(
                         tokio::time::sleep(Duration::from_millis(ms)).await;
                     }
                     injected = other.filter(Fault::is_socket_level);
-                    if authorized(r.authorization.as_deref(), &shared.verify.config) {
-                        shared.verify.operate(&route, &Form(&r.form))
-                    } else {
+                    // Credentials are checked before anything else about the request.
+                    if !authorized(r.authorization.as_deref(), &shared.verify.config) {
                         TwilioError::authenticate().into()
+                    } else {
+                        match route {
+                            Ok(route) => shared.verify.operate(&route, &Form(&r.form)),
+                            Err(e) => e.into(),
+                        }
                     }
                 }
             }
