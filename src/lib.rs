@@ -12,5 +12,6 @@ pub mod plugin;
 pub mod proxy;
 pub mod redact;
 pub mod scenario;
+pub mod serve;
 pub mod verify;
 pub mod wire;

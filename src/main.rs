@@ -32,6 +32,15 @@ enum Command {
     Certs(cli::certs::Args),
     /// Would RSA accept this served chain with this imported certificate?
     PinCheck(cli::pin_check::Args),
+    /// Run the fake Verify and/or the bundled bridge until Ctrl-C.
+    Serve(cli::serve::Args),
+    /// One delivery attempt exactly as the plug-in makes it, against any URL.
+    Send(cli::send::Args),
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,5 +52,12 @@ fn main() -> ExitCode {
         Command::Match(a) => cli::matcher::run(a),
         Command::Certs(a) => cli::certs::run(a),
         Command::PinCheck(a) => cli::pin_check::run(a),
+        Command::Serve(a) => cli::serve::run(a),
+        Command::Send(a) => cli::send::run(a),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "rsa-verify-sim", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }

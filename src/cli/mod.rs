@@ -8,3 +8,5 @@ pub mod matcher;
 pub mod pin_check;
 pub mod render;
 pub mod run;
+pub mod send;
+pub mod serve;
