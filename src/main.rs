@@ -56,7 +56,12 @@ fn main() -> ExitCode {
         Command::Send(a) => cli::send::run(a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "rsa-verify-sim", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "rsa-verify-sim",
+                &mut std::io::stdout(),
+            );
             ExitCode::SUCCESS
         }
     }

@@ -12,7 +12,7 @@ use crate::clock::SimClock;
 use crate::fault::FaultPlan;
 use crate::journal::Journal;
 use crate::pki::{Pki, PkiSpec};
-use crate::plugin::config::{GUIDE_RESPONSE_FORMAT, GUIDE_PARAMETERS};
+use crate::plugin::config::{GUIDE_PARAMETERS, GUIDE_RESPONSE_FORMAT};
 use crate::verify::{FakeVerify, ServiceConfig, VerifyConfig};
 
 /// Which parties to run.
@@ -70,7 +70,9 @@ pub struct Served {
 fn random_hex(n: usize) -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..n).map(|_| format!("{:x}", rng.gen_range(0..16u8))).collect()
+    (0..n)
+        .map(|_| format!("{:x}", rng.gen_range(0..16u8)))
+        .collect()
 }
 
 /// Starts what `options` asks for.
@@ -78,9 +80,15 @@ pub async fn start(options: &ServeOptions) -> Result<Served, String> {
     let clock = SimClock::from_wall_clock();
     let journal = Journal::new();
     let generated_secrets = options.api_secret.is_none() && options.auth_token.is_none();
-    let verify_sid = options.verify_sid.clone().unwrap_or_else(|| format!("VA{}", random_hex(32)));
+    let verify_sid = options
+        .verify_sid
+        .clone()
+        .unwrap_or_else(|| format!("VA{}", random_hex(32)));
     let api_secret = options.api_secret.clone().unwrap_or_else(|| random_hex(24));
-    let account_sid = options.account_sid.clone().unwrap_or_else(|| format!("AC{}", random_hex(32)));
+    let account_sid = options
+        .account_sid
+        .clone()
+        .unwrap_or_else(|| format!("AC{}", random_hex(32)));
     let auth_token = options.auth_token.clone().unwrap_or_else(|| random_hex(32));
 
     let verify = if options.what != What::Bridge {
@@ -108,19 +116,25 @@ pub async fn start(options: &ServeOptions) -> Result<Served, String> {
     let verify_url = match (&verify, &options.verify_url) {
         (Some(v), _) => v.base_url(),
         (None, Some(url)) => url.clone(),
-        (None, None) => return Err("serve bridge needs --verify-url (and --account-sid, --auth-token) to call".into()),
+        (None, None) => {
+            return Err(
+                "serve bridge needs --verify-url (and --account-sid, --auth-token) to call".into(),
+            )
+        }
     };
 
     let (temp, out_dir) = match &options.out_dir {
         Some(dir) => (None, dir.clone()),
         None => {
-            let t = tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+            let t =
+                tempfile::tempdir().map_err(|e| format!("cannot make a temporary folder: {e}"))?;
             let p = t.path().to_path_buf();
             (Some(t), p)
         }
     };
     let (bridge, ca_path, base_url) = if options.what != What::Verify {
-        let pki = Pki::generate(&options.host, &PkiSpec::default(), clock.now()).map_err(|e| e.to_string())?;
+        let pki = Pki::generate(&options.host, &PkiSpec::default(), clock.now())
+            .map_err(|e| e.to_string())?;
         let root = pki.get("root").ok_or("the PKI has no root")?;
         std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
         let ca_path = out_dir.join("rsa-verify-sim-root.pem");
@@ -138,10 +152,20 @@ pub async fn start(options: &ServeOptions) -> Result<Served, String> {
             time_limit: Duration::from_secs(10),
         };
         let bind = SocketAddr::new(options.listen, options.bridge_port);
-        let bridge = BundledBridge::start_on(Some(bind), config, Some(Arc::new(RwLock::new(tls))), FaultPlan::default())
-            .await
-            .map_err(|e| format!("the bridge cannot listen on {bind}: {e}"))?;
-        let base_url = format!("https://{}:{}{}", options.host, bridge.addr().port(), options.path);
+        let bridge = BundledBridge::start_on(
+            Some(bind),
+            config,
+            Some(Arc::new(RwLock::new(tls))),
+            FaultPlan::default(),
+        )
+        .await
+        .map_err(|e| format!("the bridge cannot listen on {bind}: {e}"))?;
+        let base_url = format!(
+            "https://{}:{}{}",
+            options.host,
+            bridge.addr().port(),
+            options.path
+        );
         (Some(bridge), Some(ca_path), Some(base_url))
     } else {
         (None, None, None)
@@ -177,7 +201,10 @@ impl Served {
             out.push_str(&format!("  account SID   {}\n", self.account_sid));
             out.push_str(&format!("  auth token    {}\n", secret(&self.auth_token)));
             out.push_str(&format!("  service SID   {}\n", self.verify_sid));
-            out.push_str(&format!("  read-back     {}/_sim/verifications\n", self.verify_url));
+            out.push_str(&format!(
+                "  read-back     {}/_sim/verifications\n",
+                self.verify_url
+            ));
         }
         if let (Some(base_url), Some(ca)) = (&self.base_url, &self.ca_path) {
             out.push_str(&format!("bundled bridge  {base_url}\n"));
@@ -186,11 +213,19 @@ impl Served {
             out.push_str(&format!("  Base URL               {base_url}\n"));
             out.push_str(&format!("  Import Certificate     {}\n", ca.display()));
             out.push_str("  HTTP Method            POST\n");
-            out.push_str(&format!("  Parameters             {}\n", GUIDE_PARAMETERS.replace("To=$msg.address", "To=${plus}$msg.address")));
+            out.push_str(&format!(
+                "  Parameters             {}\n",
+                GUIDE_PARAMETERS.replace("To=$msg.address", "To=${plus}$msg.address")
+            ));
             out.push_str(&format!("  Account User Name      {}\n", self.verify_sid));
-            out.push_str(&format!("  Account Password       {}\n", secret(&self.api_secret)));
+            out.push_str(&format!(
+                "  Account Password       {}\n",
+                secret(&self.api_secret)
+            ));
             out.push_str("  Success Response Code  pending\n");
-            out.push_str(&format!("  Response Format        {GUIDE_RESPONSE_FORMAT}\n"));
+            out.push_str(&format!(
+                "  Response Format        {GUIDE_RESPONSE_FORMAT}\n"
+            ));
             out.push_str(&format!(
                 "\nTry it:\n  rsa-verify-sim send --url {base_url} --certificate {} --user {} --password '{}' --mobile '+61 412 345 678'\n",
                 ca.display(),

@@ -20,7 +20,11 @@ impl Drop for Serving {
 fn value(lines: &[String], label: &str) -> String {
     lines
         .iter()
-        .find_map(|l| l.trim_start().strip_prefix(label).map(|v| v.trim().to_string()))
+        .find_map(|l| {
+            l.trim_start()
+                .strip_prefix(label)
+                .map(|v| v.trim().to_string())
+        })
         .unwrap_or_else(|| panic!("serve printed no {label:?}:\n{}", lines.join("\n")))
 }
 
@@ -40,7 +44,10 @@ fn send_to_serves_bridge_delivers_and_verify_sees_the_code() {
         let line = line.expect("readable output");
         let done = line.contains("Press Ctrl-C");
         lines.push(line);
-        assert!(started.elapsed() < Duration::from_secs(30), "serve is not ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "serve is not ready"
+        );
         if done {
             break;
         }
@@ -53,18 +60,50 @@ fn send_to_serves_bridge_delivers_and_verify_sees_the_code() {
     assert!(base_url.starts_with("https://localhost:"), "{base_url}");
 
     let out = Command::new(BIN)
-        .args(["send", "--url", &base_url, "--certificate", &ca, "--user", &sid, "--tokencode", "915273"])
+        .args([
+            "send",
+            "--url",
+            &base_url,
+            "--certificate",
+            &ca,
+            "--user",
+            &sid,
+            "--tokencode",
+            "915273",
+        ])
         .env("RSA_VERIFY_SIM_PASSWORD", &password)
         .output()
         .expect("send runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("RSA verdict: delivered"), "{text}");
-    assert!(!text.contains(&password), "send printed the secret:\n{text}");
+    assert!(
+        !text.contains(&password),
+        "send printed the secret:\n{text}"
+    );
 
     // The fake Verify's read-back shows the tokencode arrived as the custom code.
     let readback = Command::new(BIN)
-        .args(["send", "--url", &format!("{verify_url}/_sim/verifications"), "--method", "GET", "--parameters", "", "--certificate", "none", "--response-format", "915273", "--success-code", "915273"])
+        .args([
+            "send",
+            "--url",
+            &format!("{verify_url}/_sim/verifications"),
+            "--method",
+            "GET",
+            "--parameters",
+            "",
+            "--certificate",
+            "none",
+            "--response-format",
+            "915273",
+            "--success-code",
+            "915273",
+        ])
         .output()
         .expect("send runs");
     let text = String::from_utf8_lossy(&readback.stdout);

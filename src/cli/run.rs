@@ -1,11 +1,12 @@
 //! The `run` command: run scenario files end to end and report.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::scenario::outcome::{ScenarioOutcome, Status};
-
 use crate::scenario::parties::BridgeOverride;
 use crate::scenario::suite::{self, SuiteOptions};
 use crate::scenario::{transcript, RunOptions};
@@ -15,7 +16,7 @@ use super::exit;
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  rsa-verify-sim run                       # every scenario under scenarios/\n  rsa-verify-sim run scenarios/guide -v    # one folder, with transcripts\n  rsa-verify-sim run --tag smoke --filter plus"
+    after_help = "Examples:\n  rsa-verify-sim run                            # every scenario under scenarios/\n  rsa-verify-sim run scenarios/guide -v         # one folder, with transcripts\n  rsa-verify-sim run --tag smoke --filter plus\n  rsa-verify-sim run --junit report.xml --partition 1/3   # a CI matrix slice"
 )]
 pub struct Args {
     /// Scenario files or folders (searched for *.toml).
@@ -30,9 +31,15 @@ pub struct Args {
     /// Scenarios run at once (default: number of cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// Run only the K-th of N slices of the suite (e.g. 2/4), for a CI matrix.
+    #[arg(long)]
+    pub partition: Option<String>,
     /// Stop a scenario after this many seconds.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// After the first scenario that does not pass, run no more.
+    #[arg(long)]
+    pub fail_fast: bool,
     /// Bridge for scenarios that do not name one: `bundled`, `function=PATH.js` (a Twilio
     /// Function run under twilio-run) or `command='PROGRAM ARGS'` (`{port}` is replaced).
     #[arg(long)]
@@ -49,10 +56,7 @@ pub fn run(args: Args) -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(e) => return unusable(&format!("cannot start the async runtime: {e}")),
     };
     let bridge_override = match args
         .bridge
@@ -61,14 +65,25 @@ pub fn run(args: Args) -> ExitCode {
         .transpose()
     {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(e) => return unusable(&e),
     };
+    let partition = match args
+        .partition
+        .as_deref()
+        .map(suite::parse_partition)
+        .transpose()
+    {
+        Ok(p) => p,
+        Err(e) => return unusable(&e),
+    };
+    let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
     let mut options = SuiteOptions {
         filter: args.filter.clone(),
         tags: args.tags.clone(),
+        partition,
+        fail_fast: args.fail_fast,
+        cancel: Some(cancel_rx),
+        progress: progress_line(),
         run: RunOptions {
             scenario_timeout: Duration::from_secs(args.timeout.max(1)),
             bridge_override,
@@ -79,14 +94,25 @@ pub fn run(args: Args) -> ExitCode {
         options.jobs = jobs.max(1);
     }
     let started = Instant::now();
-    let outcomes = match runtime.block_on(suite::run_paths(&args.paths, &options)) {
+    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let outcomes = runtime.block_on(async {
+        let flag = interrupted.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                let _ = cancel_tx.send(true);
+            }
+        });
+        suite::run_paths(&args.paths, &options).await
+    });
+    if options.progress.is_some() {
+        eprint!("\r\x1b[2K");
+    }
+    let outcomes = match outcomes {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(e) => return unusable(&e.to_string()),
     };
-    print!("{}", report(&outcomes, args.verbose));
+    print!("{}", report(&outcomes, args.verbose, colour()));
     let c = suite::counts(&outcomes);
     println!(
         "\nscenarios: {} passed, {} failed",
@@ -99,9 +125,15 @@ pub fn run(args: Args) -> ExitCode {
         c.errors,
         started.elapsed().as_secs_f64()
     );
+    if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        eprintln!("interrupted: scenarios that had not finished are reported as not run");
+        return exit::code(exit::INTERRUPTED);
+    }
     if outcomes.is_empty() {
-        eprintln!("error: no scenario matched (paths: {:?})", args.paths);
-        return exit::code(exit::UNUSABLE_INPUT);
+        return unusable(&format!(
+            "no scenario matched (paths: {:?}, filter: {:?}, tags: {:?}, partition: {:?})",
+            args.paths, args.filter, args.tags, args.partition
+        ));
     }
     if c.failed > 0 {
         exit::code(exit::FAILED)
@@ -112,14 +144,39 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+fn unusable(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    exit::code(exit::UNUSABLE_INPUT)
+}
+
+/// Colour on terminals, unless NO_COLOR is set (https://no-color.org).
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A one-line progress counter on a terminal's stderr; nothing when not a terminal (CI logs).
+fn progress_line() -> Option<Arc<dyn Fn(usize, usize) + Send + Sync>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    Some(Arc::new(|done, total| {
+        eprint!("\r\x1b[2K{done}/{total} scenarios finished");
+    }))
+}
+
 /// The human report: one line per scenario, with the transcript and reasons of failures.
-pub fn report(outcomes: &[ScenarioOutcome], verbose: bool) -> String {
+pub fn report(outcomes: &[ScenarioOutcome], verbose: bool, colour: bool) -> String {
     let mut out = String::new();
     for o in outcomes {
-        let label = match o.status {
-            Status::Passed => "PASS ",
-            Status::Failed => "FAIL ",
-            Status::Error => "ERROR",
+        let (label, code) = match o.status {
+            Status::Passed => ("PASS ", "32"),
+            Status::Failed => ("FAIL ", "31"),
+            Status::Error => ("ERROR", "33"),
+        };
+        let label = if colour {
+            format!("\x1b[1;{code}m{label}\x1b[0m")
+        } else {
+            label.to_string()
         };
         out.push_str(&format!(
             "{label} {}  {}  ({} ms)\n",

@@ -19,7 +19,9 @@ use super::exit;
 
 /// Arguments of `send`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  rsa-verify-sim send my-rsa-config.toml --certificate twilio-root.pem\n  rsa-verify-sim send --url https://localhost:8443/rsa-bridge --certificate /tmp/x/rsa-verify-sim-root.pem \\\n      --user VA... --password \"$SECRET\" --mobile '+61 412 345 678'")]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim send my-rsa-config.toml --certificate twilio-root.pem\n  rsa-verify-sim send --url https://localhost:8443/rsa-bridge --certificate /tmp/x/rsa-verify-sim-root.pem \\\n      --user VA... --password \"$SECRET\" --mobile '+61 412 345 678'"
+)]
 pub struct Args {
     /// A scenario file or an RSA-configuration file; flags override its values.
     pub config: Option<PathBuf>,
@@ -74,7 +76,10 @@ pub fn run(args: Args) -> ExitCode {
             return exit::code(exit::UNUSABLE_INPUT);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -85,14 +90,18 @@ pub fn run(args: Args) -> ExitCode {
     let journal = Journal::new();
     let ctx = SendContext {
         connect_to: args.connect_to,
-        verifier: imported.map(|c| PinnedVerifier::new(Some(c), clock.clone(), config.quirks.check_hostname)),
+        verifier: imported
+            .map(|c| PinnedVerifier::new(Some(c), clock.clone(), config.quirks.check_hostname)),
         journal: journal.clone(),
         clock,
         proxy: config.proxy.as_ref().map(|p| ProxyRoute {
             host: p.host.clone(),
             port: p.port,
             connect_to: None,
-            credentials: p.user.clone().map(|u| (u, p.password.clone().unwrap_or_default())),
+            credentials: p
+                .user
+                .clone()
+                .map(|u| (u, p.password.clone().unwrap_or_default())),
         }),
     };
     let delivery = runtime.block_on(deliver(&config, &args.mobile, &args.tokencode, &ctx));
@@ -156,8 +165,14 @@ fn config_from(args: &Args) -> Result<PluginConfig, String> {
     Ok(config)
 }
 
-fn certificate(args: &Args, config: &PluginConfig) -> Result<Option<rustls::pki_types::CertificateDer<'static>>, String> {
-    let choice = args.certificate.as_deref().unwrap_or(config.certificate.as_str());
+fn certificate(
+    args: &Args,
+    config: &PluginConfig,
+) -> Result<Option<rustls::pki_types::CertificateDer<'static>>, String> {
+    let choice = args
+        .certificate
+        .as_deref()
+        .unwrap_or(config.certificate.as_str());
     if choice == "none" {
         return Ok(None);
     }

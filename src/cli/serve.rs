@@ -10,7 +10,9 @@ use super::exit;
 
 /// Arguments of `serve`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  rsa-verify-sim serve                      # fake Verify + bundled bridge on ephemeral loopback ports\n  rsa-verify-sim serve --what verify --verify-port 8090\n  rsa-verify-sim serve --bridge-port 8443 --host localhost")]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim serve                      # fake Verify + bundled bridge on ephemeral loopback ports\n  rsa-verify-sim serve --what verify --verify-port 8090\n  rsa-verify-sim serve --bridge-port 8443 --host localhost"
+)]
 pub struct Args {
     /// What to run.
     #[arg(long, value_enum, default_value_t = What::Both)]
@@ -77,7 +79,11 @@ pub fn run(args: Args) -> ExitCode {
         verify_port: args.verify_port,
         bridge_port: args.bridge_port,
         host: args.host,
-        path: if args.path.starts_with('/') { args.path } else { format!("/{}", args.path) },
+        path: if args.path.starts_with('/') {
+            args.path
+        } else {
+            format!("/{}", args.path)
+        },
         api_secret: args.api_secret,
         verify_sid: args.verify_sid,
         custom_code: !args.no_custom_code,
@@ -86,7 +92,10 @@ pub fn run(args: Args) -> ExitCode {
         auth_token: args.auth_token,
         out_dir: args.out_dir,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -12,7 +12,7 @@ use super::outcome::{ScenarioOutcome, Status};
 use super::run::{run_scenario, RunOptions};
 
 /// How a suite is selected and run.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SuiteOptions {
     /// Scenarios run at once (each on its own ports, PKI and state).
     pub jobs: usize,
@@ -20,7 +20,44 @@ pub struct SuiteOptions {
     pub filter: Option<String>,
     /// Only scenarios carrying at least one of these tags (all when empty).
     pub tags: Vec<String>,
+    /// Only the K-th of N slices of the selected files (1-based K).
+    pub partition: Option<(usize, usize)>,
     pub run: RunOptions,
+    /// Called as each scenario finishes, with (finished, total).
+    pub progress: Option<Arc<dyn Fn(usize, usize) + Send + Sync>>,
+    /// After the first scenario that does not pass, scenarios not yet started are not run.
+    pub fail_fast: bool,
+    /// When this turns true (Ctrl-C), running scenarios are stopped and the rest are not run;
+    /// every one is still reported.
+    pub cancel: Option<tokio::sync::watch::Receiver<bool>>,
+}
+
+impl std::fmt::Debug for SuiteOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuiteOptions")
+            .field("jobs", &self.jobs)
+            .field("filter", &self.filter)
+            .field("tags", &self.tags)
+            .field("partition", &self.partition)
+            .field("run", &self.run)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses `K/N` (1 <= K <= N).
+pub fn parse_partition(text: &str) -> Result<(usize, usize), String> {
+    let parsed = text.split_once('/').and_then(|(k, n)| {
+        Some((
+            k.trim().parse::<usize>().ok()?,
+            n.trim().parse::<usize>().ok()?,
+        ))
+    });
+    match parsed {
+        Some((k, n)) if k >= 1 && k <= n => Ok((k, n)),
+        _ => Err(format!(
+            "expected --partition K/N with 1 <= K <= N (e.g. 2/4), found {text:?}"
+        )),
+    }
 }
 
 impl Default for SuiteOptions {
@@ -29,7 +66,11 @@ impl Default for SuiteOptions {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get()),
             filter: None,
             tags: Vec::new(),
+            partition: None,
             run: RunOptions::default(),
+            progress: None,
+            fail_fast: false,
+            cancel: None,
         }
     }
 }
@@ -66,6 +107,16 @@ pub async fn run_paths(
             }
         }
     }
+    if let Some((k, n)) = options.partition {
+        // Count-based slices over the sorted list, like nextest's `--partition count:K/N`: every
+        // file lands in exactly one slice, and the same suite always splits the same way.
+        slots = slots
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % n == k - 1)
+            .map(|(_, s)| s)
+            .collect();
+    }
     Ok(run_slots(slots, options).await)
 }
 
@@ -85,6 +136,9 @@ fn selected(loaded: &LoadedScenario, options: &SuiteOptions) -> bool {
 
 async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutcome> {
     let permits = Arc::new(Semaphore::new(options.jobs.max(1)));
+    let total = slots.len();
+    let finished = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut handles = Vec::new();
     for slot in slots {
         match slot {
@@ -94,9 +148,39 @@ async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutc
                 let run = options.run.clone();
                 let file = loaded.file.clone();
                 let name = loaded.scenario.name.clone();
+                let progress = options.progress.clone();
+                let finished = finished.clone();
+                let stop = stop.clone();
+                let fail_fast = options.fail_fast;
+                let mut cancel = options.cancel.clone();
                 let task = tokio::spawn(async move {
                     let _permit = permits.acquire_owned().await;
-                    run_scenario(&loaded, &run).await
+                    let not_run = |why: &str| {
+                        ScenarioOutcome::error(
+                            loaded.file.clone(),
+                            loaded.scenario.name.clone(),
+                            why.to_string(),
+                            std::time::Duration::ZERO,
+                        )
+                    };
+                    let outcome = if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        not_run("not run: the suite stopped after an earlier failure (--fail-fast)")
+                    } else if cancel.as_ref().is_some_and(|c| *c.borrow()) {
+                        not_run("not run: interrupted (Ctrl-C)")
+                    } else {
+                        tokio::select! {
+                            o = run_scenario(&loaded, &run) => o,
+                            _ = cancelled(&mut cancel) => not_run("interrupted (Ctrl-C) before it finished; its servers were stopped"),
+                        }
+                    };
+                    if fail_fast && outcome.status != Status::Passed {
+                        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    let done = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    if let Some(report) = progress {
+                        report(done, total);
+                    }
+                    outcome
                 });
                 handles.push(Handle::Running { task, file, name });
             }
@@ -146,6 +230,20 @@ fn panic_text(e: tokio::task::JoinError) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".to_string())
+}
+
+/// Resolves when the cancel signal turns true; never, without one.
+async fn cancelled(cancel: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    match cancel {
+        Some(rx) => {
+            while !*rx.borrow() {
+                if rx.changed().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
 }
 
 /// Counts of a finished suite.

@@ -91,7 +91,13 @@ impl FakeVerify {
         clock: SimClock,
         journal: Journal,
     ) -> std::io::Result<FakeVerify> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config, clock, journal).await
+        Self::start_on(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            config,
+            clock,
+            journal,
+        )
+        .await
     }
 
     /// Starts the fake on a chosen address (`serve --verify-port`, `serve --listen`).
