@@ -1,0 +1,114 @@
+//! A step's exchanges in the order the story happened, as arrows between the three parties.
+//!
+//! The journal records an RSA -> bridge exchange when its response arrives, after the bridge's
+//! calls to Verify; the story is: RSA's request to the bridge, the bridge's requests to Verify and
+//! their responses, then the bridge's response to RSA. As in the text transcript, the Verify calls
+//! are placed inside the last RSA -> bridge exchange (earlier ones are retries that failed first).
+
+use crate::journal::{Exchange, Hop};
+
+/// One of the three parties drawn as a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Party {
+    Plugin,
+    Bridge,
+    Verify,
+}
+
+impl Party {
+    /// Column title.
+    pub(crate) fn title(self) -> &'static str {
+        match self {
+            Party::Plugin => "RSA AM plug-in",
+            Party::Bridge => "bridge (Twilio Function)",
+            Party::Verify => "Twilio Verify",
+        }
+    }
+
+    /// Column index, left to right.
+    pub(crate) fn column(self) -> usize {
+        match self {
+            Party::Plugin => 0,
+            Party::Bridge => 1,
+            Party::Verify => 2,
+        }
+    }
+}
+
+/// What an arrow shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A request that was sent.
+    Request,
+    /// The response to it.
+    Response,
+    /// A request that got no response (transport error); drawn red and crossed.
+    Broken,
+}
+
+/// One arrow of the diagram.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Arrow<'a> {
+    pub from: Party,
+    pub to: Party,
+    pub kind: Kind,
+    pub exchange: &'a Exchange,
+}
+
+/// The arrows of one step, in story order.
+pub(crate) fn arrows(exchanges: &[Exchange]) -> Vec<Arrow<'_>> {
+    let plugin: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|e| e.hop == Hop::PluginToBridge)
+        .collect();
+    let verify: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|e| e.hop == Hop::BridgeToVerify)
+        .collect();
+    let mut out = Vec::new();
+    for (i, e) in plugin.iter().enumerate() {
+        let last = i + 1 == plugin.len();
+        // The bridge's Verify calls happen inside the last RSA exchange.
+        let calls_verify = last && !verify.is_empty();
+        if e.error.is_some() && !calls_verify {
+            out.push(arrow(Party::Plugin, Party::Bridge, Kind::Broken, e));
+            continue;
+        }
+        out.push(arrow(Party::Plugin, Party::Bridge, Kind::Request, e));
+        if calls_verify {
+            for v in &verify {
+                exchange(&mut out, Party::Bridge, Party::Verify, v);
+            }
+        }
+        if e.error.is_some() {
+            out.push(arrow(Party::Bridge, Party::Plugin, Kind::Broken, e));
+        } else {
+            out.push(arrow(Party::Bridge, Party::Plugin, Kind::Response, e));
+        }
+    }
+    if plugin.is_empty() {
+        // Not expected (Verify is only called by the bridge), but never hide a recorded exchange.
+        for v in &verify {
+            exchange(&mut out, Party::Bridge, Party::Verify, v);
+        }
+    }
+    out
+}
+
+fn exchange<'a>(out: &mut Vec<Arrow<'a>>, from: Party, to: Party, e: &'a Exchange) {
+    if e.error.is_some() {
+        out.push(arrow(from, to, Kind::Broken, e));
+    } else {
+        out.push(arrow(from, to, Kind::Request, e));
+        out.push(arrow(to, from, Kind::Response, e));
+    }
+}
+
+fn arrow(from: Party, to: Party, kind: Kind, exchange: &Exchange) -> Arrow<'_> {
+    Arrow {
+        from,
+        to,
+        kind,
+        exchange,
+    }
+}
