@@ -13,7 +13,7 @@ use rsa_verify_sim::plugin::response::{Decision, Found};
 use rsa_verify_sim::plugin::{Delivery, Failure, FailureClass, RenderedRequest};
 use rsa_verify_sim::redact::Redactor;
 use rsa_verify_sim::report::{self, ReportError};
-use rsa_verify_sim::scenario::{ScenarioOutcome, Status, StepOutcome};
+use rsa_verify_sim::scenario::{self, ScenarioOutcome, Status, StepOutcome};
 
 const SECRET: &str = "Sup3r&Secret+Token/42x";
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
@@ -536,6 +536,39 @@ fn write_atomically_names_the_path_when_it_cannot_write() {
     let message = error.to_string();
     assert!(message.contains("missing-folder/report.json"), "{message}");
     assert!(message.contains("No such file"), "{message}");
+}
+
+/// Real outcomes from the bundled scenarios, not hand-made ones: the reports stay well-formed and
+/// never show the secrets of either scenario, whatever the outcome (this test does not judge the
+/// scenarios; tests/bundled_scenarios.rs does).
+#[tokio::test]
+async fn reports_of_a_real_run_are_well_formed_and_redacted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut outcomes = Vec::new();
+    for file in [
+        "scenarios/guide/delivers.toml",
+        "scenarios/bridge/wrong-api-secret.toml",
+    ] {
+        let loaded = scenario::load(&root.join(file)).unwrap();
+        outcomes.push(scenario::run_scenario(&loaded, &scenario::RunOptions::default()).await);
+    }
+    let junit = report::junit(&outcomes, "bundled").unwrap();
+    let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
+    assert_eq!(parsed.test_suites[0].test_cases.len(), 2);
+    let json: serde_json::Value = serde_json::from_str(&report::json(&outcomes).unwrap()).unwrap();
+    assert_eq!(json["summary"]["total"], 2);
+    let html = report::html(&outcomes).unwrap();
+    check_html_structure(&html, 2);
+    for text in [&junit, &json.to_string(), &html] {
+        for secret in [
+            "guide-secret-7Qm2xw",
+            "old-secret-before-rotation",
+            "new-secret-after-rotation",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+            assert!(!text.contains(&url_encode(secret)), "{secret} in {text}");
+        }
+    }
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";

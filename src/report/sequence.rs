@@ -112,3 +112,87 @@ fn arrow(from: Party, to: Party, kind: Kind, exchange: &Exchange) -> Arrow<'_> {
         exchange,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Kind::{Broken, Request, Response};
+    use Party::{Bridge, Plugin, Verify};
+
+    fn exchange(hop: Hop, error: Option<&str>) -> Exchange {
+        Exchange {
+            hop,
+            method: "POST".to_string(),
+            url: "https://example.test/x".to_string(),
+            request_headers: Vec::new(),
+            request_body: String::new(),
+            form: Vec::new(),
+            status: error.is_none().then_some(200),
+            response_headers: Vec::new(),
+            response_body: error.is_none().then(String::new),
+            error: error.map(str::to_string),
+            at: "2026-03-01T09:00:00Z".to_string(),
+        }
+    }
+
+    fn shape(arrows: &[Arrow<'_>]) -> Vec<(Party, Party, Kind)> {
+        arrows.iter().map(|a| (a.from, a.to, a.kind)).collect()
+    }
+
+    #[test]
+    fn verify_calls_sit_inside_the_rsa_exchange_recorded_after_them() {
+        let journal = [
+            exchange(Hop::BridgeToVerify, None),
+            exchange(Hop::PluginToBridge, None),
+        ];
+        assert_eq!(
+            shape(&arrows(&journal)),
+            [
+                (Plugin, Bridge, Request),
+                (Bridge, Verify, Request),
+                (Verify, Bridge, Response),
+                (Bridge, Plugin, Response),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_attempt_before_a_retry_is_one_broken_arrow() {
+        let journal = [
+            exchange(Hop::PluginToBridge, Some("Connection reset")),
+            exchange(Hop::BridgeToVerify, None),
+            exchange(Hop::PluginToBridge, None),
+        ];
+        assert_eq!(
+            shape(&arrows(&journal)),
+            [
+                (Plugin, Bridge, Broken),
+                (Plugin, Bridge, Request),
+                (Bridge, Verify, Request),
+                (Verify, Bridge, Response),
+                (Bridge, Plugin, Response),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_read_timeout_after_the_bridge_called_verify_is_a_broken_response() {
+        let journal = [
+            exchange(Hop::BridgeToVerify, Some("timed out")),
+            exchange(Hop::PluginToBridge, Some("Read timed out")),
+        ];
+        assert_eq!(
+            shape(&arrows(&journal)),
+            [
+                (Plugin, Bridge, Request),
+                (Bridge, Verify, Broken),
+                (Bridge, Plugin, Broken),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_exchange_draws_no_arrow() {
+        assert!(arrows(&[]).is_empty());
+    }
+}
