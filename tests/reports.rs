@@ -527,6 +527,43 @@ fn write_atomically_replaces_the_file_and_leaves_nothing_else() {
     assert_eq!(names.len(), 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn write_atomically_creates_the_report_with_the_permissions_of_any_new_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").unwrap();
+    let path = dir.path().join("report.html");
+    report::write_atomically(&path, "x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), mode(&plain));
+}
+
+#[test]
+fn html_draws_every_step_of_a_scenario_in_one_diagram() {
+    let mut o = passing();
+    let mut rejected = o.steps[0].clone();
+    rejected.name = "second login after the console edit".to_string();
+    rejected.exchanges.clear();
+    rejected.delivery.request = None;
+    rejected.delivery.decision = None;
+    rejected.delivery.failure = Some(Failure {
+        class: FailureClass::ConfigRejected,
+        message: "Invalid Base URL".to_string(),
+        diagnosis: "the Security Console refuses a URL with spaces".to_string(),
+    });
+    o.steps.push(rejected);
+    let html = report::html(&[o]).unwrap();
+    check_html_structure(&html, 1);
+    assert!(html.contains("step 1: login"));
+    assert!(html.contains("step 2: second login after the console edit"));
+    assert!(html.contains("(no request was sent)"));
+    assert!(html.contains("RSA verdict: NOT delivered [config_rejected]"));
+    // An expected failure is explained, in grey rather than red.
+    assert!(html.contains("<div class=\"info\"><h3>second login after the console edit</h3>"));
+}
+
 #[test]
 fn write_atomically_names_the_path_when_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
