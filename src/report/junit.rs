@@ -34,20 +34,22 @@ fn test_case(outcome: &ScenarioOutcome) -> TestCase {
         Status::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(failure_message(outcome))
+                .set_message(text::short(&failure_message(outcome), usize::MAX))
                 .set_type(failure_type(outcome))
                 .set_description(story.clone());
             status
         }
         Status::Error => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-            let message = outcome
+            let reason = outcome
                 .reason()
                 .unwrap_or_else(|| "the scenario could not run".to_string());
+            // The attribute on one line; the text keeps the error's own layout (e.g. a TOML caret).
+            let message = text::short(&reason, usize::MAX);
             let description = if story.is_empty() {
-                message.clone()
+                reason
             } else {
-                format!("{message}\n\n{story}")
+                format!("{reason}\n\n{story}")
             };
             status
                 .set_message(message)
