@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use rsa_verify_sim::journal::{Exchange, Hop};
 use rsa_verify_sim::plugin::encode::url_encode;
-use rsa_verify_sim::plugin::response::{Decision, Found};
+use rsa_verify_sim::plugin::response::{Decision, Found, Outcome};
 use rsa_verify_sim::plugin::{Delivery, Failure, FailureClass, RenderedRequest};
 use rsa_verify_sim::redact::Redactor;
 use rsa_verify_sim::report::{self, ReportError};
@@ -128,10 +128,15 @@ fn passing() -> ScenarioOutcome {
             response_body: Some(r#"{"status": "pending"}"#.to_string()),
             decision: Some(Decision {
                 success: true,
+                outcome: Outcome::Success,
                 found: Some(Found {
                     start: 0,
                     end: 20,
+                    start_char: 0,
+                    end_char: 20,
+                    text: r#"{"status": "pending""#.to_string(),
                     group: 1,
+                    participated: true,
                     compared: "pending".to_string(),
                 }),
                 explanation: "compared \"pending\" with \"pending\"".to_string(),
@@ -576,8 +581,7 @@ fn write_atomically_names_the_path_when_it_cannot_write() {
 }
 
 /// Real outcomes from the bundled scenarios, not hand-made ones: the reports stay well-formed and
-/// never show the secrets of either scenario, whatever the outcome (this test does not judge the
-/// scenarios; tests/bundled_scenarios.rs does).
+/// never show the secrets of either scenario.
 #[tokio::test]
 async fn reports_of_a_real_run_are_well_formed_and_redacted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -589,13 +593,38 @@ async fn reports_of_a_real_run_are_well_formed_and_redacted() {
         let loaded = scenario::load(&root.join(file)).unwrap();
         outcomes.push(scenario::run_scenario(&loaded, &scenario::RunOptions::default()).await);
     }
+    let statuses: Vec<(Status, Option<String>)> = outcomes
+        .iter()
+        .map(|o| (o.status, o.error.clone()))
+        .collect();
+    assert_eq!(statuses, [(Status::Passed, None), (Status::Passed, None)]);
     let junit = report::junit(&outcomes, "bundled").unwrap();
     let parsed = quick_junit::Report::deserialize_from_str(&junit).unwrap();
     assert_eq!(parsed.test_suites[0].test_cases.len(), 2);
     let json: serde_json::Value = serde_json::from_str(&report::json(&outcomes).unwrap()).unwrap();
     assert_eq!(json["summary"]["total"], 2);
+    let verify_call = &json["scenarios"][0]["steps"][0]["exchanges"][0];
+    assert_eq!(verify_call["hop"], "bridge_to_verify");
+    let authorization = verify_call["request_headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| {
+            h["name"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("authorization")
+        })
+        .unwrap();
+    assert_eq!(authorization["value"], "Basic [REDACTED]");
+    assert_eq!(
+        json["scenarios"][1]["steps"][0]["failure"]["class"],
+        "http_status"
+    );
     let html = report::html(&outcomes).unwrap();
     check_html_structure(&html, 2);
+    assert!(html.contains("RSA verdict: NOT delivered [http_status]"));
+    assert_eq!(count(&html, "class=\"arrow request\""), 3);
     for text in [&junit, &json.to_string(), &html] {
         for secret in [
             "guide-secret-7Qm2xw",

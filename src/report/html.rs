@@ -24,6 +24,7 @@ h1{font-size:22px;margin:0 0 8px}
 .file,.ms,.tags{color:#6b7280;font-size:12px;margin-left:8px}
 .callout{border-left:5px solid #c62828;background:#fdecea;padding:8px 14px;margin:8px 0;border-radius:4px}
 .info{border-left:5px solid #6b7280;background:#f3f4f6;padding:8px 14px;margin:8px 0;border-radius:4px}
+.callout,.info,.file{overflow-wrap:anywhere}
 .callout h3,.info h3{font-size:14px;margin:6px 0}
 .callout ul{margin:4px 0 8px 18px;padding:0}
 .diagram-wrap{overflow-x:auto;margin:8px 0}

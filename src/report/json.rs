@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::text;
 use super::ReportError;
 use crate::journal::{Exchange, Hop};
+use crate::plugin::response::Outcome;
 use crate::plugin::{Delivery, RenderedRequest};
 use crate::redact::Redactor;
 use crate::scenario::outcome::{ScenarioOutcome, Status, StepOutcome};
@@ -106,6 +107,7 @@ struct Request {
 #[derive(Serialize)]
 struct Decision {
     success: bool,
+    outcome: Outcome,
     compared: Option<String>,
     explanation: String,
 }
@@ -160,6 +162,7 @@ fn step(s: &StepOutcome, r: &Redactor) -> Step {
         warnings: d.warnings.iter().map(|w| r.redact(w)).collect(),
         decision: d.decision.as_ref().map(|x| Decision {
             success: x.success,
+            outcome: x.outcome,
             compared: x.found.as_ref().map(|f| r.redact(&f.compared)),
             explanation: r.redact(&x.explanation),
         }),
