@@ -637,22 +637,33 @@ async fn reports_of_a_real_run_are_well_formed_and_redacted() {
     }
 }
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// Where the browser is looked for; `CHROMIUM=/path/to/chrome` overrides it (then it must exist).
+fn chromium() -> Option<PathBuf> {
+    match std::env::var_os("CHROMIUM") {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            assert!(path.exists(), "CHROMIUM={} does not exist", path.display());
+            Some(path)
+        }
+        None => Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.exists()),
+    }
+}
 
-/// Always checks the page's structure; when Chromium is installed, also renders it headless and
-/// checks the DOM the browser built (CI installs Chromium so that this part runs there).
+/// Always checks the page's structure; when Chromium is installed (/usr/bin/chromium, or the
+/// `CHROMIUM` environment variable), also renders it headless and checks the DOM the browser built.
+/// CI installs Chromium so that this part runs there.
 #[test]
 fn html_renders_in_a_browser_with_the_summary_and_one_diagram_per_scenario() {
     let outcomes = all();
     let html = report::html(&outcomes).unwrap();
     check_html_structure(&html, outcomes.len());
-    if !Path::new(CHROMIUM).exists() {
+    let Some(browser) = chromium() else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("report.html");
     report::write_atomically(&page, &html).unwrap();
-    let dom = dump_dom(&page, dir.path());
+    let dom = dump_dom(&browser, &page, dir.path());
     assert!(dom.contains("id=\"summary\""), "{dom}");
     assert!(dom.contains("1 passed"), "{dom}");
     assert_eq!(
@@ -665,11 +676,11 @@ fn html_renders_in_a_browser_with_the_summary_and_one_diagram_per_scenario() {
     assert!(!dom.contains("<script"), "{dom}");
 }
 
-fn dump_dom(page: &Path, dir: &Path) -> String {
+fn dump_dom(browser: &Path, page: &Path, dir: &Path) -> String {
     let out_path = dir.join("dom.html");
     let out = std::fs::File::create(&out_path).unwrap();
     let profile = dir.join("profile");
-    let mut child = Command::new(CHROMIUM)
+    let mut child = Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",
