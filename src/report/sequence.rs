@@ -24,15 +24,6 @@ impl Party {
             Party::Verify => "Twilio Verify",
         }
     }
-
-    /// Column index, left to right.
-    pub(crate) fn column(self) -> usize {
-        match self {
-            Party::Plugin => 0,
-            Party::Bridge => 1,
-            Party::Verify => 2,
-        }
-    }
 }
 
 /// What an arrow shows.

@@ -9,7 +9,6 @@ use crate::redact::Redactor;
 use crate::scenario::outcome::{ScenarioOutcome, StepOutcome};
 
 const WIDTH: u32 = 960;
-const COLUMNS: [u32; 3] = [150, 480, 810];
 const LINE: u32 = 14;
 /// Characters that fit between two neighbouring columns at the label font size.
 const LABEL_CHARS: usize = 46;
@@ -47,7 +46,7 @@ pub(crate) fn diagram(outcome: &ScenarioOutcome) -> String {
         "<svg class=\"diagram\" role=\"img\" aria-label=\"sequence diagram\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"ui-monospace, Menlo, Consolas, monospace\" font-size=\"11\">"
     );
     for party in [Party::Plugin, Party::Bridge, Party::Verify] {
-        let x = COLUMNS[party.column()];
+        let x = column_x(party);
         out.push_str(&format!(
             "<line x1=\"{x}\" y1=\"44\" x2=\"{x}\" y2=\"{}\" stroke=\"#9ca3af\" stroke-dasharray=\"4 4\"/>\
              <rect x=\"{}\" y=\"10\" width=\"230\" height=\"34\" rx=\"6\" fill=\"#eef2ff\" stroke=\"#6366f1\"/>\
@@ -60,6 +59,15 @@ pub(crate) fn diagram(outcome: &ScenarioOutcome) -> String {
     out.push_str(&body);
     out.push_str("</svg>");
     out
+}
+
+/// The x coordinate of a party's life line.
+fn column_x(party: Party) -> u32 {
+    match party {
+        Party::Plugin => 150,
+        Party::Bridge => 480,
+        Party::Verify => 810,
+    }
 }
 
 fn draw_step(out: &mut String, mut y: u32, step: &StepOutcome, r: &Redactor) -> u32 {
@@ -135,7 +143,9 @@ fn labels(a: &Arrow<'_>, r: &Redactor) -> (Vec<String>, String) {
     let mut title = lines.clone();
     if a.kind == Kind::Request {
         // The tooltip has the full URL and every field.
-        title[0] = r.redact(&format!("{} {}", e.method, e.url));
+        if let Some(first) = title.first_mut() {
+            *first = r.redact(&format!("{} {}", e.method, e.url));
+        }
         title.retain(|l| !l.starts_with("… "));
         for (k, v) in e.form.iter().skip(SHOWN_FIELDS) {
             title.push(r.redact(&format!("{k}={:?}", r.redact(v))));
@@ -146,7 +156,7 @@ fn labels(a: &Arrow<'_>, r: &Redactor) -> (Vec<String>, String) {
 
 fn draw_arrow(out: &mut String, mut y: u32, a: &Arrow<'_>, r: &Redactor) -> u32 {
     let (lines, title) = labels(a, r);
-    let (x1, x2) = (COLUMNS[a.from.column()], COLUMNS[a.to.column()]);
+    let (x1, x2) = (column_x(a.from), column_x(a.to));
     let mid = (x1 + x2) / 2;
     let colour = if a.kind == Kind::Broken { RED } else { INK };
     let class = match a.kind {
