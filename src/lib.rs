@@ -99,6 +99,7 @@ pub mod pki;
 pub mod plugin;
 pub mod proxy;
 pub mod redact;
+pub mod report;
 pub mod scenario;
 pub mod serve;
 pub mod verify;
