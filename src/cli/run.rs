@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::report;
 use crate::scenario::outcome::{ScenarioOutcome, Status};
 use crate::scenario::parties::BridgeOverride;
 use crate::scenario::suite::{self, SuiteOptions};
@@ -47,6 +48,15 @@ pub struct Args {
     /// Print the transcript of passing scenarios too.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Write a JUnit XML report (one test case per scenario) for CI test reporters.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report (schema in docs/report-schema.md).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a self-contained HTML page with a sequence diagram per scenario.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// Runs `run`.
@@ -113,6 +123,8 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => return unusable(&e.to_string()),
     };
     print!("{}", report(&outcomes, args.verbose, colour()));
+    // Reports are written even for an interrupted run, so CI keeps what did finish.
+    let reports_ok = write_reports(&args, &outcomes);
     let c = suite::counts(&outcomes);
     println!(
         "\nscenarios: {} passed, {} failed",
@@ -137,11 +149,35 @@ pub fn run(args: Args) -> ExitCode {
     }
     if c.failed > 0 {
         exit::code(exit::FAILED)
-    } else if c.errors > 0 {
+    } else if c.errors > 0 || !reports_ok {
         exit::code(exit::UNUSABLE_INPUT)
     } else {
         exit::code(exit::SUCCESS)
     }
+}
+
+/// Writes the report files asked for; false when one could not be written (already said why).
+fn write_reports(args: &Args, outcomes: &[ScenarioOutcome]) -> bool {
+    let mut ok = true;
+    let formats: [(
+        &Option<PathBuf>,
+        fn(&[ScenarioOutcome]) -> Result<String, report::ReportError>,
+    ); 3] = [
+        (&args.junit, |o| report::junit(o, "rsa-verify-sim")),
+        (&args.json, report::json),
+        (&args.html, report::html),
+    ];
+    for (path, render) in formats {
+        let Some(path) = path else { continue };
+        match render(outcomes).and_then(|text| report::write_atomically(path, &text)) {
+            Ok(()) => eprintln!("wrote {}", path.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ok = false;
+            }
+        }
+    }
+    ok
 }
 
 fn unusable(message: &str) -> ExitCode {
