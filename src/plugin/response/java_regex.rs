@@ -62,6 +62,8 @@ pub(crate) struct Node {
     flags_only: bool,
     /// The single literal character this node matches, if it is one (for explanations).
     pub literal: Option<char>,
+    /// Contains a quantifier without an upper bound (`*`, `+`, `{n,}`).
+    unbounded: bool,
 }
 
 /// A top-level piece of the pattern: one atom with its quantifier.
@@ -91,6 +93,9 @@ pub(crate) struct Translation {
     /// Character positions of look-behinds whose length varies (Java accepts them when bounded;
     /// the engine may not).
     pub variable_lookbehinds: Vec<usize>,
+    /// Character spans of unbounded quantifiers applied to something that already contains one,
+    /// such as `(a+)+`: Java's backtracking can take exponential time on them.
+    pub nested_quantifiers: Vec<(usize, usize)>,
 }
 
 /// What an escape sequence stands for.
@@ -121,6 +126,7 @@ struct Parser {
     dots: usize,
     spaces: usize,
     variable_lookbehinds: Vec<usize>,
+    nested_quantifiers: Vec<(usize, usize)>,
 }
 
 /// Translates a Java pattern; the error carries Java's wording and a 0-based character index.
@@ -139,6 +145,7 @@ pub(crate) fn translate(pattern: &str) -> Result<Translation, RegexError> {
         group_names: p.names,
         alternatives,
         variable_lookbehinds: p.variable_lookbehinds,
+        nested_quantifiers: p.nested_quantifiers,
     })
 }
 
@@ -196,6 +203,7 @@ impl Parser {
             dots: 0,
             spaces: 0,
             variable_lookbehinds: Vec::new(),
+            nested_quantifiers: Vec::new(),
         }
     }
 
@@ -289,7 +297,7 @@ impl Parser {
             let node = if node.flags_only {
                 node
             } else {
-                self.parse_quantifier(node)?
+                self.parse_quantifier(node, start)?
             };
             let piece = Piece {
                 start,
@@ -423,7 +431,7 @@ impl Parser {
     }
 
     /// Parses a quantifier (if any) after `node`.
-    fn parse_quantifier(&mut self, node: Node) -> Result<Node, RegexError> {
+    fn parse_quantifier(&mut self, node: Node, start: usize) -> Result<Node, RegexError> {
         if self.in_quote {
             if self.at_quote_end() {
                 self.pos += 2;
@@ -433,7 +441,6 @@ impl Parser {
             }
         }
         self.skip_ignorable();
-        let qpos = self.pos;
         let (lo, hi, text) = match self.peek() {
             Some('*') => {
                 self.pos += 1;
@@ -473,7 +480,9 @@ impl Parser {
         if node.out.is_empty() {
             return Ok(node);
         }
-        let _ = qpos;
+        if hi.is_none() && node.unbounded && mode != '+' {
+            self.nested_quantifiers.push((start, self.pos));
+        }
         let mut out = format!("(?:{}){}", node.out, text);
         match mode {
             '?' => out.push('?'),
@@ -489,6 +498,8 @@ impl Parser {
                 (Some(0), None) => Some(0),
                 _ => None,
             },
+            // Possessive repetition gives nothing back, so it cannot feed exponential backtracking.
+            unbounded: mode != '+' && (hi.is_none() || node.unbounded),
             ..Node::default()
         })
     }
@@ -643,17 +654,20 @@ impl Parser {
         self.depth -= 1;
         let inner = join_alternatives(&alternatives);
         let (min, max) = width_of(&alternatives);
+        let unbounded = alternatives.iter().flatten().any(|p| p.node.unbounded);
         Ok(match kind {
             Kind::Capturing => Node {
                 out: format!("({inner})"),
                 min,
                 max,
+                unbounded,
                 ..Node::default()
             },
             Kind::NonCapturing => Node {
                 out: format!("(?:{inner})"),
                 min,
                 max,
+                unbounded,
                 ..Node::default()
             },
             Kind::Around("(?>") => Node {

@@ -147,6 +147,22 @@ impl ResponseFormat {
             .map(|(n, _)| n.as_str())
     }
 
+    /// Warnings about the pattern that are not errors: nested unbounded quantifiers such as
+    /// `(a+)+`, on which Java's backtracking engine can take exponential time.
+    pub fn warnings(&self) -> Vec<String> {
+        let chars: Vec<char> = self.source.chars().collect();
+        self.translation
+            .nested_quantifiers
+            .iter()
+            .map(|&(start, end)| {
+                let text: String = chars[start..end.min(chars.len())].iter().collect();
+                format!(
+                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time (the simulator's engine does not), so RSA may hang where the simulator answers at once"
+                )
+            })
+            .collect()
+    }
+
     /// Why `find()` fails on `body`, in one sentence starting with "no match".
     pub fn explain_no_match(&self, body: &str) -> String {
         explain::no_match(self, body)

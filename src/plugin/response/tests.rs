@@ -478,7 +478,7 @@ fn contains_and_trim_comparisons_follow_the_quirk() {
     );
     assert_eq!(
         d.explanation,
-        r#"compared group 1 = " pending " with Success Response Code "pending": not equal; they differ only in leading or trailing white space"#
+        r#"compared group 1 = " pending " with Success Response Code "pending": not equal; they differ only in leading or trailing white space or control characters"#
     );
     let d = run_with(
         r"status=(.*)",
@@ -524,6 +524,21 @@ fn catastrophic_backtracking_gives_a_failed_decision_instead_of_hanging() {
         "{}",
         d.explanation
     );
+}
+
+#[test]
+fn nested_unbounded_quantifiers_warn_that_java_may_hang_where_the_simulator_does_not() {
+    let d = run("(a+)+b", "", "aaaac");
+    assert_eq!(d.outcome, Outcome::NoMatch);
+    assert_eq!(
+        d.explanation,
+        "no match: the body has `aaaa` followed by `c`, but the Response Format needs `b` there; warning: `(a+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time (the simulator's engine does not), so RSA may hang where the simulator answers at once"
+    );
+    // Possessive and atomic inner repetitions give nothing back: no warning.
+    let count = |p: &str| ResponseFormat::compile(p).map(|f| f.warnings().len());
+    assert_eq!(count(r"(a++)+b|x*"), Ok(0));
+    assert_eq!(count(r"(?>a+)+b"), Ok(0));
+    assert_eq!(count(r"(?:\w+\s?)*$"), Ok(1));
 }
 
 #[test]
