@@ -221,7 +221,7 @@ fn no_match_reason(format: &ResponseFormat, body: &str) -> String {
             tail(&body[start..end], TAIL_CHARS)
         )
     } else if k == 0 {
-        format!("nothing in the body matches the start of the Response Format, `{needs}`{then}")
+        format!("nothing in the body matches `{needs}`, where the Response Format starts")
     } else {
         let has = if ends {
             "ends".to_string()
@@ -275,8 +275,9 @@ fn no_match_reason(format: &ResponseFormat, body: &str) -> String {
                     )
                 })
                 .unwrap_or_default();
+            let closest = closest_partial(body, &lit).unwrap_or_default();
             return format!(
-                "no match: the body does not contain `{}`{after}{case}{which}",
+                "no match: the body does not contain `{}`{after}{case}{closest}{which}",
                 snippet(&lit)
             );
         }
@@ -306,6 +307,31 @@ fn dot_before_newline(chars: &[char], alt: &[Piece], body: &str) -> Option<Strin
             ));
         }
         return None;
+    }
+    None
+}
+
+/// Where the body has the longest start of a literal it does not contain, and what comes
+/// instead: `"status" : ` has `status"` followed by a space, not `:`. Starts shorter than half the
+/// literal (or 3 characters) are coincidences (`sta` in `stack`) and are not reported.
+fn closest_partial(body: &str, lit: &str) -> Option<String> {
+    let chars: Vec<char> = lit.chars().collect();
+    let shortest = 3.max(chars.len().div_ceil(2));
+    for n in (shortest..chars.len()).rev() {
+        let partial: String = chars[..n].iter().collect();
+        if let Some(at) = body.find(&partial) {
+            let end = at + partial.len();
+            let instead = body[end..]
+                .chars()
+                .next()
+                .map_or_else(|| "the end of the body".to_string(), describe_char);
+            return Some(format!(
+                "; it has `{}` at byte {at} (char {}), followed by {instead} where `{}` is needed",
+                snippet(&partial),
+                char_offset(body, at),
+                snippet(&chars[n].to_string()),
+            ));
+        }
     }
     None
 }

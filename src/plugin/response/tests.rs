@@ -601,6 +601,28 @@ fn nested_unbounded_quantifiers_warn_that_java_may_hang_where_the_simulator_does
 }
 
 #[test]
+fn a_space_before_the_colon_is_pointed_out() {
+    let d = run(
+        GUIDE_RESPONSE_FORMAT,
+        "pending",
+        r#"{"sid": "VE1", "status" : "pending"}"#,
+    );
+    assert_eq!(
+        d.explanation,
+        r#"no match: the body does not contain `status":`, which the Response Format needs after `.*`; it has `status"` at byte 16 (char 16), followed by a space where `:` is needed"#
+    );
+    let d = run(
+        GUIDE_RESPONSE_FORMAT,
+        "pending",
+        "{\"status\"\u{a0}: \"pending\"}",
+    );
+    assert_eq!(
+        d.explanation,
+        r#"no match: the body does not contain `status":`, which the Response Format needs after `.*`; it has `status"` at byte 2 (char 2), followed by U+00A0 (no-break space) where `:` is needed"#
+    );
+}
+
+#[test]
 fn a_literal_in_another_letter_case_is_pointed_out() {
     let d = run("RESULT:OK", "RESULT:OK", "result:ok");
     assert_eq!(
