@@ -10,6 +10,23 @@
 //!
 //! The parse also keeps the top-level pieces (each atom with its quantifier) so that a failed match
 //! can be explained by matching ever longer prefixes of the pattern.
+//!
+//! Error messages and indexes follow OpenJDK 17 and 25 (`PatternSyntaxException`), and matching was
+//! compared with both on thousands of generated patterns and bodies. Known differences:
+//! - `\b` is an ASCII word boundary, consistent with `\w`, as in JDK 19 and later. JDK 8 to 18
+//!   use `Character.isLetterOrDigit` for `\b`, so next to a letter such as `é` they differ.
+//! - After `\Q...\E`, Java reports error indexes in its internally rewritten pattern; the
+//!   simulator reports the index in the pattern as typed.
+//! - Refused with a message naming the construct: `\X`, `\N{...}`, `\b{g}`, `\p{In...}` blocks,
+//!   `(?c)`, look-behinds without a maximum length (`(?<=a+)`, which Java accepts) and
+//!   variable-length look-behinds the engine cannot run (`(?<=a{1,2})`).
+//! - Java sometimes keeps a capture from a repetition or branch it later abandoned (inside
+//!   possessive or look-ahead repetitions), and reports an empty last iteration of `(x?)*`
+//!   differently; the simulator follows the usual backtracking rules there.
+//! - Under `(?i)`, `\p{Lower}` and `\p{Upper}` are not case-folded.
+//! - Patterns without look-around or back references run on a linear-time engine, so where Java
+//!   would backtrack for a very long time the simulator answers at once; nested unbounded
+//!   quantifiers are reported as warnings for that reason.
 
 use super::RegexError;
 
