@@ -5,8 +5,9 @@
 //! compares that text with the Success Response Code (`String.equals` unless the
 //! [`Comparison`] quirk says otherwise).
 //!
-//! The pattern is translated from Java syntax by the private `java_regex` module (so `\s`, `\d`, `\w`, `\b`, `.`, `$`
-//! and `(?i)` keep Java's meanings) and run by `fancy-regex`, a backtracking engine like Java's.
+//! The pattern is translated from Java syntax by the private `java_regex` module (so `\s`, `\d`,
+//! `\w`, `\b`, `.`, `$` and `(?i)` keep Java's meanings) and run by `fancy-regex`, a backtracking
+//! engine like Java's.
 //! When nothing matches, [`ResponseFormat::explain_no_match`] says where the body stops matching.
 
 mod explain;
