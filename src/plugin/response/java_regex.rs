@@ -796,7 +796,6 @@ impl Parser {
 
     /// Parses a character class starting at `[`; returns it in the engine's syntax.
     fn parse_class(&mut self) -> Result<String, RegexError> {
-        let open = self.pos;
         self.pos += 1;
         let mut negate = false;
         if self.peek() == Some('^') {
@@ -829,7 +828,20 @@ impl Parser {
             };
             match c {
                 '[' => {
-                    let nested = self.parse_class()?;
+                    // Nested classes recurse; bound the depth like groups so no input overflows the stack.
+                    if self.depth >= MAX_DEPTH {
+                        return Err(RegexError {
+                            position: Some(self.pos),
+                            message: format!(
+                                "character classes nested more than {MAX_DEPTH} deep (at character {}) are not supported by the simulator",
+                                self.pos
+                            ),
+                        });
+                    }
+                    self.depth += 1;
+                    let nested = self.parse_class();
+                    self.depth -= 1;
+                    let nested = nested?;
                     push_item(&mut operands, &nested);
                 }
                 ']' if !first => {
@@ -862,7 +874,6 @@ impl Parser {
             }
             first = false;
         }
-        let _ = open;
         let operands: Vec<&String> = operands.iter().filter(|o| !o.is_empty()).collect();
         let body = match operands.len() {
             0 => {

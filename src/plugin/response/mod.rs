@@ -101,6 +101,21 @@ pub struct Decision {
     pub explanation: String,
 }
 
+impl Decision {
+    /// The delivery failure class this decision means, or `None` on success.
+    pub fn failure_class(&self) -> Option<super::FailureClass> {
+        match self.outcome {
+            Outcome::Success => None,
+            Outcome::NoMatch | Outcome::BacktrackLimit => {
+                Some(super::FailureClass::ResponseDidNotMatch)
+            }
+            Outcome::Mismatch | Outcome::GroupDidNotParticipate => {
+                Some(super::FailureClass::ResponseMismatch)
+            }
+        }
+    }
+}
+
 impl ResponseFormat {
     /// Compiles a Java regular expression.
     ///

@@ -631,6 +631,32 @@ fn a_literal_in_another_letter_case_is_pointed_out() {
     );
 }
 
+#[test]
+fn outcomes_map_to_the_delivery_failure_classes() {
+    use crate::plugin::FailureClass;
+    assert_eq!(run("(ok)", "ok", "ok").failure_class(), None);
+    assert_eq!(
+        run("(ok)", "ok", "no").failure_class(),
+        Some(FailureClass::ResponseDidNotMatch)
+    );
+    assert_eq!(
+        run("(o.)", "ok", "on").failure_class(),
+        Some(FailureClass::ResponseMismatch)
+    );
+}
+
+#[test]
+fn deeply_nested_input_is_refused_instead_of_overflowing_the_stack() {
+    let groups = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(refusal(&groups).position, Some(40));
+    let classes = format!("{}a{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(refusal(&classes).position, Some(41));
+    assert_eq!(
+        refusal(&classes).message,
+        "character classes nested more than 40 deep (at character 41) are not supported by the simulator"
+    );
+}
+
 mod never_panics {
     use super::*;
     use proptest::prelude::*;
