@@ -173,7 +173,7 @@ impl ResponseFormat {
             .map(|&(start, end)| {
                 let text: String = chars[start..end.min(chars.len())].iter().collect();
                 format!(
-                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time (the simulator's engine does not), so RSA may hang where the simulator answers at once"
+                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang where the simulator answers at once"
                 )
             })
             .collect()
@@ -234,14 +234,19 @@ pub fn decide(
             }
         }
         Err(e) => {
+            let mut explanation = format!(
+                    "no decision: the simulator's regex engine gave up ({e}) after {BACKTRACK_LIMIT} backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent"
+            );
+            for warning in format.warnings() {
+                explanation.push_str("; warning: ");
+                explanation.push_str(&warning);
+            }
             return Decision {
                 success: false,
                 outcome: Outcome::BacktrackLimit,
                 found: None,
-                explanation: format!(
-                    "no decision: the simulator's regex engine gave up ({e}) after {BACKTRACK_LIMIT} backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent"
-                ),
-            }
+                explanation,
+            };
         }
     };
     let Some(whole) = caps.get(0) else {
