@@ -173,7 +173,7 @@ impl ResponseFormat {
             .map(|&(start, end)| {
                 let text: String = chars[start..end.min(chars.len())].iter().collect();
                 format!(
-                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang where the simulator answers at once"
+                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
                 )
             })
             .collect()

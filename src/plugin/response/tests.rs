@@ -579,7 +579,7 @@ fn catastrophic_backtracking_gives_a_failed_decision_instead_of_hanging() {
     assert_eq!(d.outcome, Outcome::BacktrackLimit);
     assert_eq!(
         d.explanation,
-        "no decision: the simulator's regex engine gave up (Error executing regex: Max limit for backtracking count exceeded) after 1000000 backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent; warning: `(?:(a|aa)+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang where the simulator answers at once"
+        "no decision: the simulator's regex engine gave up (Error executing regex: Max limit for backtracking count exceeded) after 1000000 backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent; warning: `(?:(a|aa)+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
     );
 }
 
@@ -589,7 +589,7 @@ fn nested_unbounded_quantifiers_warn_that_java_may_hang_where_the_simulator_does
     assert_eq!(d.outcome, Outcome::NoMatch);
     assert_eq!(
         d.explanation,
-        "no match: the body has `aaaa` followed by `c`, but the Response Format needs `b` there; warning: `(a+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang where the simulator answers at once"
+        "no match: the body has `aaaa` followed by `c`, but the Response Format needs `b` there; warning: `(a+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
     );
     // Possessive and atomic inner repetitions give nothing back: no warning.
     let count = |p: &str| ResponseFormat::compile(p).map(|f| f.warnings().len());
