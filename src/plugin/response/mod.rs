@@ -57,12 +57,14 @@ impl RegexError {
 /// The part of the body the regex found.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Found {
-    /// Byte span of the whole match in the body.
+    /// Byte offset where the whole match starts in the body.
     pub start: usize,
+    /// Byte offset where the whole match ends (exclusive).
     pub end: usize,
     /// The same span in characters (Unicode scalar values; Java counts UTF-16 units, which differ
     /// only for characters outside the Basic Multilingual Plane such as emoji).
     pub start_char: usize,
+    /// Character offset where the whole match ends (exclusive).
     pub end_char: usize,
     /// The whole matched text (group 0).
     pub text: String,
@@ -94,8 +96,11 @@ pub enum Outcome {
 /// The plug-in's verdict on one response body.
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
+    /// True when RSA would consider the SMS sent.
     pub success: bool,
+    /// What happened, in one word.
     pub outcome: Outcome,
+    /// The match, when `find()` found one.
     pub found: Option<Found>,
     /// One sentence: why it succeeded or failed.
     pub explanation: String,
