@@ -92,27 +92,43 @@ impl CompareArg {
 /// The `match` field of the JSON report.
 #[derive(Serialize, Debug)]
 pub struct MatchSpan {
+    /// Byte offset of the match start in the (decoded) body.
     pub start: usize,
+    /// Byte offset of the match end (exclusive).
     pub end: usize,
+    /// Character offset of the match start.
     pub start_char: usize,
+    /// Character offset of the match end (exclusive).
     pub end_char: usize,
+    /// The whole matched text (group 0).
     pub text: String,
 }
 
 /// The JSON report (see the module documentation).
 #[derive(Serialize, Debug)]
 pub struct Report {
+    /// `SUCCESS` or `FAILURE`.
     pub verdict: &'static str,
+    /// The verdict as a boolean.
     pub success: bool,
+    /// What happened, in one word.
     pub outcome: response::Outcome,
+    /// The whole match, or null.
     #[serde(rename = "match")]
     pub matched: Option<MatchSpan>,
+    /// The group compared: 1 when the pattern has a capturing group, else 0.
     pub group: usize,
+    /// The compared text; null when nothing matched or the group did not participate.
     pub compared: Option<String>,
+    /// One sentence: why.
     pub explanation: String,
+    /// The Response Format as given.
     pub format: String,
+    /// The Success Response Code as given.
     pub success_code: String,
+    /// `equals`, `contains` or `trim`.
     pub compare: &'static str,
+    /// The body was not valid UTF-8 and was decoded lossily.
     pub lossy_utf8: bool,
 }
 

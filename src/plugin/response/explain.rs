@@ -137,8 +137,17 @@ fn progress(alt: &[Piece], body: &str) -> Progress {
     Progress { k: 0, span: (0, 0) }
 }
 
-/// Why `find()` fails, in one sentence starting with "no match".
+/// Why `find()` fails, in one sentence starting with "no match", with pattern warnings appended.
 pub(super) fn no_match(format: &ResponseFormat, body: &str) -> String {
+    let mut sentence = no_match_reason(format, body);
+    for warning in format.warnings() {
+        sentence.push_str("; warning: ");
+        sentence.push_str(&warning);
+    }
+    sentence
+}
+
+fn no_match_reason(format: &ResponseFormat, body: &str) -> String {
     let chars: Vec<char> = format.source().chars().collect();
     let alternatives = &format.translation.alternatives;
     let mut best: Option<(usize, Progress)> = None;
@@ -200,7 +209,8 @@ pub(super) fn no_match(format: &ResponseFormat, body: &str) -> String {
     let (start, end) = span;
     let next_char = body[end..].chars().next();
     let at = format!("byte {end} (char {})", char_offset(body, end));
-    let next = if end >= body.len() {
+    let ends = end >= body.len();
+    let next = if ends {
         "the end of the body".to_string()
     } else {
         format!("`{}`", head(&body[end..], NEXT_CHARS))
@@ -211,9 +221,14 @@ pub(super) fn no_match(format: &ResponseFormat, body: &str) -> String {
             tail(&body[start..end], TAIL_CHARS)
         )
     } else if k == 0 {
-        format!("nothing in the body matches the start of the Response Format, `{needs}`{then}")
+        format!("nothing in the body matches `{needs}`, where the Response Format starts")
     } else {
-        format!("at {at} the body has {next}, but the Response Format needs `{needs}` there{then}")
+        let has = if ends {
+            "ends".to_string()
+        } else {
+            format!("has {next}")
+        };
+        format!("at {at} the body {has}, but the Response Format needs `{needs}` there{then}")
     };
 
     // Java trap 1: `\s` (or a space) against a Unicode space such as U+00A0.
@@ -260,8 +275,9 @@ pub(super) fn no_match(format: &ResponseFormat, body: &str) -> String {
                     )
                 })
                 .unwrap_or_default();
+            let closest = closest_partial(body, &lit).unwrap_or_default();
             return format!(
-                "no match: the body does not contain `{}`{after}{case}{which}",
+                "no match: the body does not contain `{}`{after}{case}{closest}{which}",
                 snippet(&lit)
             );
         }
@@ -291,6 +307,31 @@ fn dot_before_newline(chars: &[char], alt: &[Piece], body: &str) -> Option<Strin
             ));
         }
         return None;
+    }
+    None
+}
+
+/// Where the body has the longest start of a literal it does not contain, and what comes
+/// instead: `"status" : ` has `status"` followed by a space, not `:`. Starts shorter than half the
+/// literal (or 3 characters) are coincidences (`sta` in `stack`) and are not reported.
+fn closest_partial(body: &str, lit: &str) -> Option<String> {
+    let chars: Vec<char> = lit.chars().collect();
+    let shortest = 3.max(chars.len().div_ceil(2));
+    for n in (shortest..chars.len()).rev() {
+        let partial: String = chars[..n].iter().collect();
+        if let Some(at) = body.find(&partial) {
+            let end = at + partial.len();
+            let instead = body[end..]
+                .chars()
+                .next()
+                .map_or_else(|| "the end of the body".to_string(), describe_char);
+            return Some(format!(
+                "; it has `{}` at byte {at} (char {}), followed by {instead} where `{}` is needed",
+                snippet(&partial),
+                char_offset(body, at),
+                snippet(&chars[n].to_string()),
+            ));
+        }
     }
     None
 }
@@ -351,7 +392,9 @@ pub(super) fn comparison(
             "they differ only in letter case, and the comparison is case-sensitive".to_string(),
         );
     } else if compare != Comparison::Trim && java_trim(compared) == java_trim(success_code) {
-        hints.push("they differ only in leading or trailing white space".to_string());
+        hints.push(
+            "they differ only in leading or trailing white space or control characters".to_string(),
+        );
     }
     if group == 0
         && compare == Comparison::Equals

@@ -5,8 +5,9 @@
 //! compares that text with the Success Response Code (`String.equals` unless the
 //! [`Comparison`] quirk says otherwise).
 //!
-//! The pattern is translated from Java syntax by [`java_regex`] (so `\s`, `\d`, `\w`, `\b`, `.`, `$`
-//! and `(?i)` keep Java's meanings) and run by `fancy-regex`, a backtracking engine like Java's.
+//! The pattern is translated from Java syntax by the private `java_regex` module (so `\s`, `\d`,
+//! `\w`, `\b`, `.`, `$` and `(?i)` keep Java's meanings) and run by `fancy-regex`, a backtracking
+//! engine like Java's.
 //! When nothing matches, [`ResponseFormat::explain_no_match`] says where the body stops matching.
 
 mod explain;
@@ -56,12 +57,14 @@ impl RegexError {
 /// The part of the body the regex found.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Found {
-    /// Byte span of the whole match in the body.
+    /// Byte offset where the whole match starts in the body.
     pub start: usize,
+    /// Byte offset where the whole match ends (exclusive).
     pub end: usize,
     /// The same span in characters (Unicode scalar values; Java counts UTF-16 units, which differ
     /// only for characters outside the Basic Multilingual Plane such as emoji).
     pub start_char: usize,
+    /// Character offset where the whole match ends (exclusive).
     pub end_char: usize,
     /// The whole matched text (group 0).
     pub text: String,
@@ -93,11 +96,29 @@ pub enum Outcome {
 /// The plug-in's verdict on one response body.
 #[derive(Clone, Debug, Serialize)]
 pub struct Decision {
+    /// True when RSA would consider the SMS sent.
     pub success: bool,
+    /// What happened, in one word.
     pub outcome: Outcome,
+    /// The match, when `find()` found one.
     pub found: Option<Found>,
     /// One sentence: why it succeeded or failed.
     pub explanation: String,
+}
+
+impl Decision {
+    /// The delivery failure class this decision means, or `None` on success.
+    pub fn failure_class(&self) -> Option<super::FailureClass> {
+        match self.outcome {
+            Outcome::Success => None,
+            Outcome::NoMatch | Outcome::BacktrackLimit => {
+                Some(super::FailureClass::ResponseDidNotMatch)
+            }
+            Outcome::Mismatch | Outcome::GroupDidNotParticipate => {
+                Some(super::FailureClass::ResponseMismatch)
+            }
+        }
+    }
 }
 
 impl ResponseFormat {
@@ -145,6 +166,22 @@ impl ResponseFormat {
             .iter()
             .find(|(_, g)| *g == group)
             .map(|(n, _)| n.as_str())
+    }
+
+    /// Warnings about the pattern that are not errors: nested unbounded quantifiers such as
+    /// `(a+)+`, on which Java's backtracking engine can take exponential time.
+    pub fn warnings(&self) -> Vec<String> {
+        let chars: Vec<char> = self.source.chars().collect();
+        self.translation
+            .nested_quantifiers
+            .iter()
+            .map(|&(start, end)| {
+                let text: String = chars[start..end.min(chars.len())].iter().collect();
+                format!(
+                    "`{text}` at character {start} nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
+                )
+            })
+            .collect()
     }
 
     /// Why `find()` fails on `body`, in one sentence starting with "no match".
@@ -202,14 +239,19 @@ pub fn decide(
             }
         }
         Err(e) => {
+            let mut explanation = format!(
+                    "no decision: the simulator's regex engine gave up ({e}) after {BACKTRACK_LIMIT} backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent"
+            );
+            for warning in format.warnings() {
+                explanation.push_str("; warning: ");
+                explanation.push_str(&warning);
+            }
             return Decision {
                 success: false,
                 outcome: Outcome::BacktrackLimit,
                 found: None,
-                explanation: format!(
-                    "no decision: the simulator's regex engine gave up ({e}) after {BACKTRACK_LIMIT} backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent"
-                ),
-            }
+                explanation,
+            };
         }
     };
     let Some(whole) = caps.get(0) else {

@@ -304,6 +304,7 @@ fn java_only_constructs_work() {
     assert_eq!(found_text(r"\Aa", "ba"), None);
     assert_eq!(found_text(r"\Gb", "ab"), None);
     assert_eq!(found_text(r"\Ga", "ab"), Some("a".to_string()));
+    assert_eq!(found_text(r"a\b{2}", "ab a"), Some("a".to_string()));
     // POSIX and Unicode classes
     assert_eq!(found_text(r"\p{Alpha}+", "é1abc"), Some("abc".to_string()));
     assert_eq!(found_text(r"\p{L}+", "1éa"), Some("éa".to_string()));
@@ -338,6 +339,13 @@ fn java_constructs_the_simulator_cannot_run_are_refused_with_their_position() {
         "Java construct `\\p{InGreek}` (Unicode block) at character 1 is not supported by the simulator"
     );
     assert_eq!(
+        refusal("x(?<=a+)b"),
+        RegexError {
+            position: Some(1),
+            message: "Java construct `(?<=a+)` (a look-behind without a maximum length, which Java accepts for a repeated single character) at character 1 is not supported by the simulator".to_string()
+        }
+    );
+    assert_eq!(
         refusal("(?<=a{1,2})b"),
         RegexError {
             position: Some(0),
@@ -348,33 +356,50 @@ fn java_constructs_the_simulator_cannot_run_are_refused_with_their_position() {
 
 #[test]
 fn patterns_java_rejects_are_refused_in_javas_words_with_the_position() {
+    // Positions and wording checked against OpenJDK 17 and 25 (`PatternSyntaxException.getIndex()`).
     let cases: &[(&str, usize, &str)] = &[
         (r".*status(\s?", 12, "Unclosed group near index 12"),
-        ("abc)", 3, "Unmatched closing ')' near index 3"),
+        ("(?<a>", 5, "Unclosed group near index 5"),
+        ("abc)", 2, "Unmatched closing ')' near index 2"),
         ("*a", 0, "Dangling meta character '*' near index 0"),
         ("a**", 2, "Dangling meta character '*' near index 2"),
-        ("a|+", 2, "Dangling meta character '+' near index 2"),
+        ("a|*", 2, "Dangling meta character '*' near index 2"),
         ("[abc", 3, "Unclosed character class near index 3"),
-        ("a{x}", 1, "Illegal repetition near index 1"),
-        ("{", 0, "Illegal repetition near index 0"),
-        ("a{3,1}", 1, "Illegal repetition range near index 1"),
+        ("[]", 1, "Unclosed character class near index 1"),
+        ("[^]", 2, "Unclosed character class near index 2"),
+        ("a{x}", 2, "Illegal repetition near index 2"),
+        ("{", 1, "Illegal repetition near index 1"),
+        ("a{,3}", 2, "Illegal repetition near index 2"),
+        ("a{3,1}", 5, "Illegal repetition range near index 5"),
+        (
+            "x{2147483648}",
+            11,
+            "Illegal repetition range near index 11",
+        ),
+        ("a{1", 3, "Unclosed counted closure near index 3"),
+        ("a{1,", 4, "Unclosed counted closure near index 4"),
         ("[z-a]", 3, "Illegal character range near index 3"),
-        (r"\i", 0, "Illegal/unsupported escape sequence near index 0"),
+        (r"[a-\d]", 4, "Illegal character range near index 4"),
+        (r"\i", 1, "Illegal/unsupported escape sequence near index 1"),
+        (r"\E", 1, "Illegal/unsupported escape sequence near index 1"),
         (
             r"[\b]",
-            1,
-            "Illegal/unsupported escape sequence near index 1",
+            2,
+            "Illegal/unsupported escape sequence near index 2",
         ),
-        (
-            "a\\",
-            1,
-            "Unexpected internal error (the pattern ends with a lone backslash) near index 1",
-        ),
+        ("a\\", 2, "Unescaped trailing backslash near index 2"),
         ("(?#c)", 2, "Unknown inline modifier near index 2"),
+        ("(?z)", 2, "Unknown inline modifier near index 2"),
+        ("(?i", 3, "Unknown inline modifier near index 3"),
         (
             "(?<1a>x)",
             3,
             "capturing group name does not start with a Latin letter near index 3",
+        ),
+        (
+            "(?<a",
+            4,
+            "named capturing group is missing trailing '>' near index 4",
         ),
         (
             "(?<a>x)(?<a>y)",
@@ -387,22 +412,50 @@ fn patterns_java_rejects_are_refused_in_javas_words_with_the_position() {
             "named capturing group <b> does not exist near index 4",
         ),
         (
-            "(?<=a+)b",
-            6,
-            "Look-behind group does not have an obvious maximum length near index 6",
+            r"\kb",
+            2,
+            "\\k is not followed by '<' for named capturing group near index 2",
+        ),
+        (
+            "(?<=(?:ab)+)c",
+            10,
+            "Look-behind group does not have an obvious maximum length near index 10",
+        ),
+        (
+            r"(?<=\1)a",
+            5,
+            "Look-behind group does not have an obvious maximum length near index 5",
         ),
         (
             r"\p{Foo}",
-            0,
-            "Unknown character property name {Foo} near index 0",
+            6,
+            "Unknown character property name {Foo} near index 6",
         ),
         (
-            r"\xZZ",
-            0,
-            "Illegal hexadecimal escape sequence near index 0",
+            r"\p{Latin}",
+            8,
+            "Unknown character property name {Latin} near index 8",
         ),
-        (r"\u12", 0, "Illegal Unicode escape sequence near index 0"),
-        (r"\09", 0, "Illegal octal escape sequence near index 0"),
+        (r"\p{L", 4, "Unclosed character family near index 4"),
+        (r"\p{}", 3, "Empty character family near index 3"),
+        (
+            r"\xZZ",
+            2,
+            "Illegal hexadecimal escape sequence near index 2",
+        ),
+        (
+            r"\x{",
+            2,
+            "Illegal hexadecimal escape sequence near index 2",
+        ),
+        (
+            r"\x{110000}",
+            8,
+            "Hexadecimal codepoint is too big near index 8",
+        ),
+        (r"\u12", 4, "Illegal Unicode escape sequence near index 4"),
+        (r"\09", 2, "Illegal octal escape sequence near index 2"),
+        (r"\c", 1, "Illegal control escape sequence near index 1"),
     ];
     for (pattern, position, message) in cases {
         let e = refusal(pattern);
@@ -420,6 +473,12 @@ fn a_regex_error_renders_a_caret_under_the_position() {
     assert_eq!(
         e.render(r".*status(\s?"),
         "Unclosed group near index 12\n.*status(\\s?\n            ^"
+    );
+    // Java gives no index for a leading `)`, and prints no caret.
+    let e = refusal(")");
+    assert_eq!(
+        (e.position, e.render(")")),
+        (None, "Unmatched closing ')'\n)".to_string())
     );
 }
 
@@ -478,7 +537,7 @@ fn contains_and_trim_comparisons_follow_the_quirk() {
     );
     assert_eq!(
         d.explanation,
-        r#"compared group 1 = " pending " with Success Response Code "pending": not equal; they differ only in leading or trailing white space"#
+        r#"compared group 1 = " pending " with Success Response Code "pending": not equal; they differ only in leading or trailing white space or control characters"#
     );
     let d = run_with(
         r"status=(.*)",
@@ -518,11 +577,46 @@ fn catastrophic_backtracking_gives_a_failed_decision_instead_of_hanging() {
     let d = run(r"(?:(a|aa)+)+\1b", "x", &body);
     assert!(!d.success);
     assert_eq!(d.outcome, Outcome::BacktrackLimit);
-    assert!(
-        d.explanation
-            .starts_with("no decision: the simulator's regex engine gave up"),
-        "{}",
-        d.explanation
+    assert_eq!(
+        d.explanation,
+        "no decision: the simulator's regex engine gave up (Error executing regex: Max limit for backtracking count exceeded) after 1000000 backtracking steps; this is catastrophic backtracking (typically nested quantifiers such as `(a+)+` or `(.*)*`), and RSA's java.util.regex has no such limit, so the real plug-in would run for a very long time (or fail with StackOverflowError) and the SMS would not be considered sent; warning: `(?:(a|aa)+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
+    );
+}
+
+#[test]
+fn nested_unbounded_quantifiers_warn_that_java_may_hang_where_the_simulator_does_not() {
+    let d = run("(a+)+b", "", "aaaac");
+    assert_eq!(d.outcome, Outcome::NoMatch);
+    assert_eq!(
+        d.explanation,
+        "no match: the body has `aaaa` followed by `c`, but the Response Format needs `b` there; warning: `(a+)+` at character 0 nests unbounded quantifiers: on a body that does not match, Java's backtracking engine can take exponential time, so RSA may hang on such a body"
+    );
+    // Possessive and atomic inner repetitions give nothing back: no warning.
+    let count = |p: &str| ResponseFormat::compile(p).map(|f| f.warnings().len());
+    assert_eq!(count(r"(a++)+b|x*"), Ok(0));
+    assert_eq!(count(r"(?>a+)+b"), Ok(0));
+    assert_eq!(count(r"(?:\w+\s?)*$"), Ok(1));
+}
+
+#[test]
+fn a_space_before_the_colon_is_pointed_out() {
+    let d = run(
+        GUIDE_RESPONSE_FORMAT,
+        "pending",
+        r#"{"sid": "VE1", "status" : "pending"}"#,
+    );
+    assert_eq!(
+        d.explanation,
+        r#"no match: the body does not contain `status":`, which the Response Format needs after `.*`; it has `status"` at byte 16 (char 16), followed by a space where `:` is needed"#
+    );
+    let d = run(
+        GUIDE_RESPONSE_FORMAT,
+        "pending",
+        "{\"status\"\u{a0}: \"pending\"}",
+    );
+    assert_eq!(
+        d.explanation,
+        r#"no match: the body does not contain `status":`, which the Response Format needs after `.*`; it has `status"` at byte 2 (char 2), followed by U+00A0 (no-break space) where `:` is needed"#
     );
 }
 
@@ -532,6 +626,32 @@ fn a_literal_in_another_letter_case_is_pointed_out() {
     assert_eq!(
         d.explanation,
         "no match: the body does not contain `RESULT:OK` (it has `result:ok` in another letter case; Java compares case-sensitively unless the Response Format has `(?i)`)"
+    );
+}
+
+#[test]
+fn outcomes_map_to_the_delivery_failure_classes() {
+    use crate::plugin::FailureClass;
+    assert_eq!(run("(ok)", "ok", "ok").failure_class(), None);
+    assert_eq!(
+        run("(ok)", "ok", "no").failure_class(),
+        Some(FailureClass::ResponseDidNotMatch)
+    );
+    assert_eq!(
+        run("(o.)", "ok", "on").failure_class(),
+        Some(FailureClass::ResponseMismatch)
+    );
+}
+
+#[test]
+fn deeply_nested_input_is_refused_instead_of_overflowing_the_stack() {
+    let groups = format!("{}a{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(refusal(&groups).position, Some(40));
+    let classes = format!("{}a{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(refusal(&classes).position, Some(41));
+    assert_eq!(
+        refusal(&classes).message,
+        "character classes nested more than 40 deep (at character 41) are not supported by the simulator"
     );
 }
 
