@@ -15,7 +15,7 @@ fn root() -> &'static Path {
 /// Runs every scenario under `scenarios/<folder>` and fails listing each one that did not pass.
 async fn folder(name: &str) {
     let dir = root().join("scenarios").join(name);
-    let outcomes = suite::run_paths(&[dir.clone()], &SuiteOptions::default())
+    let outcomes = suite::run_paths(std::slice::from_ref(&dir), &SuiteOptions::default())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!outcomes.is_empty(), "{} holds no scenario", dir.display());

@@ -156,13 +156,13 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// Renders one report format.
+type Renderer = fn(&[ScenarioOutcome]) -> Result<String, report::ReportError>;
+
 /// Writes the report files asked for; false when one could not be written (already said why).
 fn write_reports(args: &Args, outcomes: &[ScenarioOutcome]) -> bool {
     let mut ok = true;
-    let formats: [(
-        &Option<PathBuf>,
-        fn(&[ScenarioOutcome]) -> Result<String, report::ReportError>,
-    ); 3] = [
+    let formats: [(&Option<PathBuf>, Renderer); 3] = [
         (&args.junit, |o| report::junit(o, "rsa-verify-sim")),
         (&args.json, report::json),
         (&args.html, report::html),

@@ -110,7 +110,7 @@ impl FaultSchedule {
                 } else {
                     return false;
                 };
-                s.nth.map_or(true, |n| n == index)
+                s.nth.is_none_or(|n| n == index)
             })
             .map(|s| s.fault.clone())
     }
@@ -121,7 +121,7 @@ impl FaultSchedule {
     pub fn refuse_next_connection(&mut self) -> bool {
         let next = self.counts.get(&Operation::Any).copied().unwrap_or(0) + 1;
         let due = self.plan.faults.iter().any(|s| {
-            s.on == Operation::Any && s.fault == Fault::Refuse && s.nth.map_or(true, |n| n == next)
+            s.on == Operation::Any && s.fault == Fault::Refuse && s.nth.is_none_or(|n| n == next)
         });
         if due {
             self.bump(Operation::Any);

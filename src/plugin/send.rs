@@ -138,7 +138,7 @@ async fn exchange_following_redirects(
         record(ctx, &current, &result);
         let response = result.map_err(|e| transport_failure(&e, ctx))?;
         let location = response.header("location").map(str::to_string);
-        let follow = matches!(response.status, 301 | 302 | 303)
+        let follow = matches!(response.status, 301..=303)
             && config.quirks.redirects == RedirectPolicy::SameScheme;
         match (follow, location) {
             (true, Some(location)) => {

@@ -145,7 +145,7 @@ fn visible_note(value: &str) -> String {
     if value.ends_with(char::is_whitespace) {
         notes.push("trailing white space");
     }
-    if value.chars().any(|c| !c.is_ascii()) {
+    if !value.is_ascii() {
         notes.push("contains non-ASCII characters");
     }
     if notes.is_empty() {

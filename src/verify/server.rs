@@ -138,7 +138,7 @@ async fn receive(req: Request<Incoming>) -> Received {
         .headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map_or(true, |ct| {
+        .is_none_or(|ct| {
             ct.to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
         });

@@ -297,6 +297,6 @@ trait NoneOrEq {
 
 impl NoneOrEq for Option<&str> {
     fn is_none_or_eq(&self, value: &str) -> bool {
-        self.map_or(true, |s| s == value)
+        self.is_none_or(|s| s == value)
     }
 }

@@ -153,7 +153,7 @@ fn no_match_reason(format: &ResponseFormat, body: &str) -> String {
     let mut best: Option<(usize, Progress)> = None;
     for (i, alt) in alternatives.iter().enumerate() {
         let p = progress(alt, body);
-        if best.as_ref().map_or(true, |(_, b)| p.k > b.k) {
+        if best.as_ref().is_none_or(|(_, b)| p.k > b.k) {
             best = Some((i, p));
         }
     }
