@@ -63,6 +63,7 @@ folders! {
     every_regex_scenario_passes => "regex",
     every_proxy_scenario_passes => "proxy",
     every_fault_scenario_passes => "faults",
+    every_tls_scenario_passes => "tls",
 }
 
 #[test]
