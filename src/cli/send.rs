@@ -90,8 +90,11 @@ pub fn run(args: Args) -> ExitCode {
     let journal = Journal::new();
     let ctx = SendContext {
         connect_to: args.connect_to,
-        verifier: imported
-            .map(|c| PinnedVerifier::new(Some(c), clock.clone(), config.quirks.check_hostname)),
+        verifier: Some(PinnedVerifier::new(
+            imported,
+            clock.clone(),
+            config.quirks.check_hostname,
+        )),
         journal: journal.clone(),
         clock,
         proxy: config.proxy.as_ref().map(|p| ProxyRoute {

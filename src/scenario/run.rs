@@ -254,9 +254,13 @@ async fn run_steps(
             imported_name = name.clone();
         }
         let imported = imported_certificate(file, &pki, &imported_name)?;
-        let verifier = imported.map(|cert| {
-            PinnedVerifier::new(Some(cert), clock.clone(), s.rsa.quirks.check_hostname)
-        });
+        // Always a trust store, even an empty one: "nothing imported" must fail the way the
+        // JDK does (an empty trust store), not for a reason of the harness's own.
+        let verifier = Some(PinnedVerifier::new(
+            imported,
+            clock.clone(),
+            s.rsa.quirks.check_hostname,
+        ));
         let ctx = SendContext {
             connect_to: Some(bridge_addr),
             verifier,
