@@ -19,6 +19,8 @@ impl Expect {
             && self.verify_received.is_none()
             && self.verify_requests.is_none()
             && self.verify_error_code.is_none()
+            && self.verify_http_status.is_none()
+            && self.verify_status.is_none()
     }
 }
 
@@ -108,6 +110,28 @@ pub fn check(expect: &Expect, delivery: &Delivery, exchanges: &[Exchange]) -> Ve
             unmet.push(format!(
                 "expected Verify to answer with error code {want}, found {}",
                 found.map_or("no error code".to_string(), |c| c.to_string())
+            ));
+        }
+    }
+    if let Some(want) = expect.verify_http_status {
+        let found = verify.last().and_then(|e| e.status);
+        if found != Some(want) {
+            unmet.push(format!(
+                "expected Verify to answer HTTP {want}, found {}",
+                found.map_or("no answer".to_string(), |s| format!("HTTP {s}"))
+            ));
+        }
+    }
+    if let Some(want) = &expect.verify_status {
+        let found = verify
+            .last()
+            .and_then(|e| e.response_body.as_deref())
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .and_then(|v| v.get("status").and_then(|s| s.as_str().map(str::to_string)));
+        if found.as_deref() != Some(want.as_str()) {
+            unmet.push(format!(
+                "expected Verify's answer to have status {want:?}, found {}",
+                found.map_or("no status".to_string(), |s| format!("{s:?}"))
             ));
         }
     }

@@ -143,6 +143,27 @@ pub struct VerifySection {
     /// Faults on the bridge -> Verify hop (`[[verify.faults]]`).
     #[serde(default)]
     pub faults: FaultPlan,
+    /// Channels switched off on the service (`sms`, `call`, ...): 60223.
+    #[serde(default)]
+    pub disabled_channels: Vec<String>,
+    /// Refuse SMS to landlines with 60205.
+    #[serde(default)]
+    pub skip_sms_to_landlines: bool,
+    /// Fill `lookup` with carrier data.
+    #[serde(default)]
+    pub lookup_enabled: bool,
+    /// Minutes a pending verification lives (default 10).
+    #[serde(default)]
+    pub code_ttl_minutes: Option<u32>,
+    /// Sends to one number without completing before 60203 (default 5).
+    #[serde(default)]
+    pub max_send_attempts: Option<usize>,
+    /// Wrong checks before 60202 (default 5).
+    #[serde(default)]
+    pub max_check_attempts: Option<usize>,
+    /// Swap 60202 and 60203, as some client code bases have them.
+    #[serde(default)]
+    pub swap_limit_codes: bool,
 }
 
 impl Default for VerifySection {
@@ -155,6 +176,13 @@ impl Default for VerifySection {
             auth_token: None,
             code_length: None,
             faults: FaultPlan::default(),
+            disabled_channels: Vec::new(),
+            skip_sms_to_landlines: false,
+            lookup_enabled: false,
+            code_ttl_minutes: None,
+            max_send_attempts: None,
+            max_check_attempts: None,
+            swap_limit_codes: false,
         }
     }
 }
@@ -218,8 +246,23 @@ pub struct Step {
     /// Change which certificate RSA has imported from this step on (a re-import).
     #[serde(default)]
     pub rsa_certificate: Option<String>,
+    /// Instead of a login, a Verify client checks a code (`POST .../VerificationCheck`), as an
+    /// application using Verify directly would; use the `verify_*` expectations.
+    #[serde(default)]
+    pub verify_check: Option<VerifyCheck>,
     #[serde(default)]
     pub expect: Expect,
+}
+
+/// A Verification Check made directly against the fake Verify.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyCheck {
+    /// The code the user typed.
+    pub code: String,
+    /// The number (default: the step's or `[user]` mobile as `+digits`).
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 /// What must be true after a delivery attempt. Every field is optional; only those given are checked.
@@ -253,4 +296,10 @@ pub struct Expect {
     /// The Twilio error code in Verify's last answer (e.g. 60204).
     #[serde(default)]
     pub verify_error_code: Option<u32>,
+    /// The HTTP status of Verify's last answer.
+    #[serde(default)]
+    pub verify_http_status: Option<u16>,
+    /// The `status` field of Verify's last answer (`pending`, `approved`, ...).
+    #[serde(default)]
+    pub verify_status: Option<String>,
 }

@@ -22,7 +22,7 @@ use crate::plugin::{request, Delivery, PluginConfig};
 use crate::proxy::{ForwardProxy, InterceptCa, ProxyOptions, Route};
 use crate::redact::Redactor;
 use crate::scenario::format::ProxyMode;
-use crate::verify::{FakeVerify, ServiceConfig, VerifyConfig};
+use crate::verify::{FakeVerify, LimitCodes, ServiceConfig, VerifyConfig};
 use crate::wire::client::{ProxyRoute, Target};
 use crate::wire::server::SharedTls;
 
@@ -183,12 +183,28 @@ async fn run_steps(
             friendly_name: "RSA Verify Integration".into(),
             custom_code_enabled: s.verify.custom_code,
             code_length: s.verify.code_length.unwrap_or(6),
+            disabled_channels: s.verify.disabled_channels.clone(),
+            skip_sms_to_landlines: s.verify.skip_sms_to_landlines,
+            lookup_enabled: s.verify.lookup_enabled,
             ..ServiceConfig::default()
         }],
         lenient_to: s.verify.lenient_to,
         faults: s.verify.faults.clone(),
+        code_ttl: time::Duration::minutes(i64::from(s.verify.code_ttl_minutes.unwrap_or(10))),
+        max_send_attempts: s.verify.max_send_attempts.unwrap_or(5),
+        max_check_attempts: s.verify.max_check_attempts.unwrap_or(5),
+        limit_codes: if s.verify.swap_limit_codes {
+            LimitCodes::swapped()
+        } else {
+            LimitCodes::default()
+        },
         ..VerifyConfig::default()
     };
+    let verify_config_view = (
+        verify_config.account_sid.clone(),
+        verify_config.auth_token.clone(),
+        verify_config.services[0].sid.clone(),
+    );
     let verify = FakeVerify::start(verify_config, clock.clone(), journal.clone())
         .await
         .map_err(|e| format!("the fake Verify could not start: {e}"))?;
@@ -271,7 +287,21 @@ async fn run_steps(
         let mobile = step.mobile.as_deref().unwrap_or(&s.user.mobile);
         let tokencode = step.tokencode.as_deref().unwrap_or(&s.user.tokencode);
         let before = journal.entries().len();
-        let delivery = deliver(&s.rsa, mobile, tokencode, &ctx).await;
+        let delivery = match &step.verify_check {
+            Some(check) => {
+                let to = check.to.clone().unwrap_or_else(|| {
+                    format!(
+                        "+{}",
+                        mobile
+                            .chars()
+                            .filter(char::is_ascii_digit)
+                            .collect::<String>()
+                    )
+                });
+                verify_check(&verify, &verify_config_view, &to, &check.code).await
+            }
+            None => deliver(&s.rsa, mobile, tokencode, &ctx).await,
+        };
         let exchanges: Vec<_> = journal.entries().into_iter().skip(before).collect();
         let unmet = expect::check(&step.expect, &delivery, &exchanges);
         outcomes.push(StepOutcome {
@@ -287,6 +317,59 @@ async fn run_steps(
     bridge.shutdown().await;
     verify.shutdown().await;
     Ok(outcomes)
+}
+
+/// A Verification Check sent straight to the fake Verify, as a Verify client would. The fake
+/// journals it; the returned delivery only carries transport failures.
+async fn verify_check(
+    verify: &FakeVerify,
+    (account_sid, auth_token, service_sid): &(String, String, String),
+    to: &str,
+    code: &str,
+) -> Delivery {
+    use crate::plugin::encode::url_encode;
+    use crate::wire::client::{self, ClientRequest, Connector};
+    use base64::Engine;
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{auth_token}"));
+    let request = ClientRequest {
+        method: "POST".into(),
+        url: format!(
+            "{}/v2/Services/{service_sid}/VerificationCheck",
+            verify.base_url()
+        ),
+        headers: vec![
+            ("Authorization".into(), format!("Basic {credentials}")),
+            (
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ),
+        ],
+        body: format!("To={}&Code={}", url_encode(to), url_encode(code)).into_bytes(),
+    };
+    let connector = Connector {
+        connect_to: None,
+        tls: None,
+        connect_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(30),
+        proxy: None,
+    };
+    let failure = client::send(&request, &connector)
+        .await
+        .err()
+        .map(|e| crate::plugin::Failure {
+            class: crate::plugin::FailureClass::Connection,
+            message: e.to_string(),
+            diagnosis: "The Verification Check did not get an answer from the fake Verify.".into(),
+        });
+    Delivery {
+        request: None,
+        status: None,
+        response_body: None,
+        decision: None,
+        failure,
+        warnings: Vec::new(),
+    }
 }
 
 /// What the plug-in does for one login: build the request (or refuse the configuration), send it,
