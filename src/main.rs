@@ -36,6 +36,8 @@ enum Command {
     Serve(cli::serve::Args),
     /// One delivery attempt exactly as the plug-in makes it, against any URL.
     Send(cli::send::Args),
+    /// Measure how long scenarios take (median, p95, whole suite, process start-up).
+    Bench(cli::bench::Args),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::PinCheck(a) => cli::pin_check::run(a),
         Command::Serve(a) => cli::serve::run(a),
         Command::Send(a) => cli::send::run(a),
+        Command::Bench(a) => cli::bench::run(a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(
