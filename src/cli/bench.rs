@@ -70,15 +70,9 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(code) => return code,
     };
     let options = RunOptions::default();
     println!(

@@ -61,12 +61,9 @@ pub struct Args {
 
 /// Runs `run`.
 pub fn run(args: Args) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => return unusable(&format!("cannot start the async runtime: {e}")),
+        Err(code) => return code,
     };
     let bridge_override = match args
         .bridge

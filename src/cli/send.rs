@@ -76,15 +76,9 @@ pub fn run(args: Args) -> ExitCode {
             return exit::code(exit::UNUSABLE_INPUT);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(code) => return code,
     };
     let clock = SimClock::from_wall_clock();
     let journal = Journal::new();

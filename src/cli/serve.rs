@@ -92,15 +92,9 @@ pub fn run(args: Args) -> ExitCode {
         auth_token: args.auth_token,
         out_dir: args.out_dir,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::runtime() {
         Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return exit::code(exit::UNUSABLE_INPUT);
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async {
         let served = match serve::start(&options).await {
