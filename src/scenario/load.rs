@@ -161,10 +161,18 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
     }
     for (i, step) in s.steps.iter().enumerate() {
         if step.expect.is_empty() {
+            // The step's own `[[steps]]` header, when the steps are written as tables.
+            let (line, column) = text
+                .match_indices("[[steps]]")
+                .nth(i)
+                .map_or((None, None), |(offset, _)| {
+                    let (l, c) = line_col(text, offset);
+                    (Some(l), Some(c))
+                });
             return Err(LoadError {
                 file: file.to_path_buf(),
-                line: None,
-                column: None,
+                line,
+                column,
                 message: format!(
                     "step {} states no expectation, so it could never fail",
                     i + 1
@@ -284,6 +292,13 @@ delivered = true
             err.to_string().starts_with("m.toml:5:1: unknown field"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_step_without_expectations_names_its_header() {
+        let text = MINIMAL.replace("[expect]\ndelivered = true\n", "[[steps]]\nexpect = { delivered = true }\n\n[[steps]]\nname = \"b\"\n");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(10), Some(1)), "{err}");
     }
 
     #[test]
