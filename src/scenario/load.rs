@@ -223,9 +223,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// For serde's "unknown field `x`, expected one of `a`, `b`", the closest expected key.
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant"), the closest
+/// expected key or value.
 fn suggestion(message: &str) -> Option<String> {
-    let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?
+        .split('`')
+        .next()?;
     let expected: Vec<&str> = message
         .split("expected")
         .nth(1)?
@@ -241,7 +246,12 @@ fn suggestion(message: &str) -> Option<String> {
     if best.0 <= limit {
         Some(format!("did you mean `{}`?", best.1))
     } else {
-        Some(format!("valid keys here: {}", expected.join(", ")))
+        let what = if message.starts_with("unknown variant") {
+            "values"
+        } else {
+            "keys"
+        };
+        Some(format!("valid {what} here: {}", expected.join(", ")))
     }
 }
 
@@ -292,6 +302,13 @@ delivered = true
             err.to_string().starts_with("m.toml:5:1: unknown field"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unknown_value_names_the_value_probably_meant() {
+        let text = MINIMAL.replace("delivered = true", "delivered = false\nfailure = \"timed_out\"");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `timeout`?"), "{err}");
     }
 
     #[test]
