@@ -57,15 +57,34 @@ impl Redactor {
     /// `text` with every known spelling of every secret replaced.
     ///
     /// One left-to-right pass, longest spelling first at each position: a marker already written
-    /// is never searched again (a short secret such as `p` must not rewrite `[REDACTED:...]`).
+    /// (in this pass or an earlier one) is never searched again, so a short secret such as `p`
+    /// cannot rewrite `[REDACTED:...]` and redacting twice changes nothing.
     pub fn redact(&self, text: &str) -> String {
-        if !self.spellings.iter().any(|(s, _)| text.contains(s.as_str())) {
+        if !self
+            .spellings
+            .iter()
+            .any(|(s, _)| text.contains(s.as_str()))
+        {
             return text.to_string();
         }
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            match self.spellings.iter().find(|(s, _)| rest.starts_with(s.as_str())) {
+            // A marker from an earlier pass is kept whole, so redacting twice changes nothing.
+            if let Some((_, marker)) = self
+                .spellings
+                .iter()
+                .find(|(_, m)| rest.starts_with(m.as_str()))
+            {
+                out.push_str(marker);
+                rest = &rest[marker.len()..];
+                continue;
+            }
+            match self
+                .spellings
+                .iter()
+                .find(|(s, _)| rest.starts_with(s.as_str()))
+            {
                 Some((spelling, marker)) => {
                     out.push_str(marker);
                     rest = &rest[spelling.len()..];
@@ -123,6 +142,8 @@ mod tests {
             r.redact("[proxy] require_password s3cret-pass"),
             "[[REDACTED:rsa.proxy.password]roxy] require_[REDACTED:rsa.proxy.password]assword [REDACTED:api_secret]"
         );
+        let once = r.redact("p s3cret-pass");
+        assert_eq!(r.redact(&once), once, "redacting twice changes nothing");
     }
 
     #[test]
