@@ -162,13 +162,13 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
     for (i, step) in s.steps.iter().enumerate() {
         if step.expect.is_empty() {
             // The step's own `[[steps]]` header, when the steps are written as tables.
-            let (line, column) = text
-                .match_indices("[[steps]]")
-                .nth(i)
-                .map_or((None, None), |(offset, _)| {
-                    let (l, c) = line_col(text, offset);
-                    (Some(l), Some(c))
-                });
+            let (line, column) =
+                text.match_indices("[[steps]]")
+                    .nth(i)
+                    .map_or((None, None), |(offset, _)| {
+                        let (l, c) = line_col(text, offset);
+                        (Some(l), Some(c))
+                    });
             return Err(LoadError {
                 file: file.to_path_buf(),
                 line,
@@ -306,14 +306,24 @@ delivered = true
 
     #[test]
     fn an_unknown_value_names_the_value_probably_meant() {
-        let text = MINIMAL.replace("delivered = true", "delivered = false\nfailure = \"timed_out\"");
+        let text = MINIMAL.replace(
+            "delivered = true",
+            "delivered = false\nfailure = \"timed_out\"",
+        );
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
-        assert_eq!(err.hint.as_deref(), Some("did you mean `timeout`?"), "{err}");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `timeout`?"),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_step_without_expectations_names_its_header() {
-        let text = MINIMAL.replace("[expect]\ndelivered = true\n", "[[steps]]\nexpect = { delivered = true }\n\n[[steps]]\nname = \"b\"\n");
+        let text = MINIMAL.replace(
+            "[expect]\ndelivered = true\n",
+            "[[steps]]\nexpect = { delivered = true }\n\n[[steps]]\nname = \"b\"\n",
+        );
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
         assert_eq!((err.line, err.column), (Some(10), Some(1)), "{err}");
     }
