@@ -107,7 +107,9 @@ async fn setup() -> Setup {
         SID,
         SECRET,
     );
-    config.parameters = config.parameters.replace("To=$msg.address", "To=${plus}$msg.address");
+    config.parameters = config
+        .parameters
+        .replace("To=$msg.address", "To=${plus}$msg.address");
     // Generous: the run is measured, not raced.
     config.read_timeout_ms = 120_000;
     config.connect_timeout_ms = 60_000;
@@ -255,7 +257,10 @@ async fn scenario() {
         assert_eq!(d.status, Some(429), "{body}");
     }
     let to = e164(SAME_NUMBER);
-    let r = s.verify.latest_for(&to).expect("a verification for the burst");
+    let r = s
+        .verify
+        .latest_for(&to)
+        .expect("a verification for the burst");
     assert_eq!(r.send_attempts, 5);
     assert_eq!(r.status, "pending");
     let reached = s
@@ -264,7 +269,10 @@ async fn scenario() {
         .iter()
         .filter(|e| e.field("To") == Some(to.as_str()))
         .count();
-    assert_eq!(reached, SAME_NUMBER_SENDS, "every burst send reached Verify once");
+    assert_eq!(
+        reached, SAME_NUMBER_SENDS,
+        "every burst send reached Verify once"
+    );
 
     match peak_rss_kib() {
         Some(kib) => println!("load: peak RSS (VmHWM) {:.1} MiB", kib as f64 / 1024.0),

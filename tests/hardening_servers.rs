@@ -50,7 +50,11 @@ impl Raw {
         })
     }
     fn text(&self) -> String {
-        format!("{}\r\n\r\n{}", self.head, String::from_utf8_lossy(&self.body))
+        format!(
+            "{}\r\n\r\n{}",
+            self.head,
+            String::from_utf8_lossy(&self.body)
+        )
     }
 }
 
@@ -221,7 +225,9 @@ async fn chain() -> Chain {
 }
 
 fn good_form() -> String {
-    format!("To=%2B61412345678&Customcode=48213765&Channel=sms&verify_sid={SID}&api_secret={SECRET}")
+    format!(
+        "To=%2B61412345678&Customcode=48213765&Channel=sms&verify_sid={SID}&api_secret={SECRET}"
+    )
 }
 
 async fn fake_verify() -> (FakeVerify, VerifyConfig) {
@@ -522,12 +528,18 @@ async fn the_bridge_never_echoes_or_logs_the_api_secret_or_verify_sid_it_was_sen
             !answers.contains(secret),
             "a bridge answer echoes {secret:?}:\n{answers}"
         );
-        assert!(!logs.contains(secret), "a log line holds {secret:?}:\n{logs}");
+        assert!(
+            !logs.contains(secret),
+            "a log line holds {secret:?}:\n{logs}"
+        );
     }
     // The right SID is the service the bridge calls; it must not be echoed in answers either
     // (the 200 body names the service, as Twilio's does, so only error answers are checked).
     for line in answers.split("HTTP/1.1 ").filter(|a| !a.starts_with("200")) {
-        assert!(!line.contains(SID), "an error answer echoes verify_sid:\n{line}");
+        assert!(
+            !line.contains(SID),
+            "an error answer echoes verify_sid:\n{line}"
+        );
     }
     assert!(!logs.contains(SID), "a log line holds verify_sid:\n{logs}");
 }
@@ -742,7 +754,9 @@ async fn the_proxy_refuses_a_head_over_16_kib_and_garbage_and_keeps_serving() {
         .write_all(format!("GET http://x/ HTTP/1.1\r\nX: {}\r\n", "a".repeat(40_000)).as_bytes())
         .await;
     assert!(
-        closed_within(&mut huge, Duration::from_secs(5)).await.is_some(),
+        closed_within(&mut huge, Duration::from_secs(5))
+            .await
+            .is_some(),
         "a 40 KB head kept the connection open"
     );
     survives_garbage(proxy.addr(), &proxied_get(), 200).await;
