@@ -55,11 +55,44 @@ impl Redactor {
     }
 
     /// `text` with every known spelling of every secret replaced.
+    ///
+    /// One left-to-right pass, longest spelling first at each position: a marker already written
+    /// (in this pass or an earlier one) is never searched again, so a short secret such as `p`
+    /// cannot rewrite `[REDACTED:...]` and redacting twice changes nothing.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (spelling, marker) in &self.spellings {
-            if out.contains(spelling.as_str()) {
-                out = out.replace(spelling.as_str(), marker);
+        if !self
+            .spellings
+            .iter()
+            .any(|(s, _)| text.contains(s.as_str()))
+        {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            // A marker from an earlier pass is kept whole, so redacting twice changes nothing.
+            if let Some((_, marker)) = self
+                .spellings
+                .iter()
+                .find(|(_, m)| rest.starts_with(m.as_str()))
+            {
+                out.push_str(marker);
+                rest = &rest[marker.len()..];
+                continue;
+            }
+            match self
+                .spellings
+                .iter()
+                .find(|(s, _)| rest.starts_with(s.as_str()))
+            {
+                Some((spelling, marker)) => {
+                    out.push_str(marker);
+                    rest = &rest[spelling.len()..];
+                }
+                None => {
+                    out.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
             }
         }
         out
@@ -98,6 +131,19 @@ mod tests {
             r.redact_header("Authorization", &format!("Basic {basic}")),
             "Basic [REDACTED]"
         );
+    }
+
+    #[test]
+    fn a_one_character_secret_does_not_rewrite_the_markers_of_others() {
+        let mut r = Redactor::new();
+        r.add("rsa.proxy.password", "p");
+        r.add("api_secret", "s3cret-pass");
+        assert_eq!(
+            r.redact("[proxy] require_password s3cret-pass"),
+            "[[REDACTED:rsa.proxy.password]roxy] require_[REDACTED:rsa.proxy.password]assword [REDACTED:api_secret]"
+        );
+        let once = r.redact("p s3cret-pass");
+        assert_eq!(r.redact(&once), once, "redacting twice changes nothing");
     }
 
     #[test]

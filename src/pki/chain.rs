@@ -283,7 +283,10 @@ fn window(
     // Checked arithmetic: `now` may come from a user (`certs --now 9999-12-31`).
     let days = |d: i64| Duration::days(d);
     let length = days(before + after);
-    match w {
+    // X.509 dates are years 0000 to 9999 (rcgen panics outside them, e.g. a clock at year 0
+    // minus the root's 30 days before).
+    let encodable = |t: &OffsetDateTime| (0..=9999).contains(&t.year());
+    let dates = match w {
         Window::Normal => Some((
             now.checked_sub(days(before))?,
             now.checked_add(days(after))?,
@@ -297,7 +300,8 @@ fn window(
             Some((start, start.checked_add(length)?))
         }
         Window::FromNow => Some((now, now.checked_add(days(after.max(1)))?)),
-    }
+    };
+    dates.filter(|(start, end)| encodable(start) && encodable(end))
 }
 
 /// A positive 16-byte serial derived from the seed and the certificate's name.

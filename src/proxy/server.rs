@@ -173,7 +173,11 @@ async fn accept_loop(
             _ = stopped.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok((tcp, _)) => tcp,
-                Err(_) => continue,
+                // Out of descriptors: pause instead of spinning on an accept that fails at once.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
             },
         };
         let options = options.clone();

@@ -161,10 +161,18 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
     }
     for (i, step) in s.steps.iter().enumerate() {
         if step.expect.is_empty() {
+            // The step's own `[[steps]]` header, when the steps are written as tables.
+            let (line, column) =
+                text.match_indices("[[steps]]")
+                    .nth(i)
+                    .map_or((None, None), |(offset, _)| {
+                        let (l, c) = line_col(text, offset);
+                        (Some(l), Some(c))
+                    });
             return Err(LoadError {
                 file: file.to_path_buf(),
-                line: None,
-                column: None,
+                line,
+                column,
                 message: format!(
                     "step {} states no expectation, so it could never fail",
                     i + 1
@@ -215,9 +223,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// For serde's "unknown field `x`, expected one of `a`, `b`", the closest expected key.
+/// For serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant"), the closest
+/// expected key or value.
 fn suggestion(message: &str) -> Option<String> {
-    let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?
+        .split('`')
+        .next()?;
     let expected: Vec<&str> = message
         .split("expected")
         .nth(1)?
@@ -233,7 +246,12 @@ fn suggestion(message: &str) -> Option<String> {
     if best.0 <= limit {
         Some(format!("did you mean `{}`?", best.1))
     } else {
-        Some(format!("valid keys here: {}", expected.join(", ")))
+        let what = if message.starts_with("unknown variant") {
+            "values"
+        } else {
+            "keys"
+        };
+        Some(format!("valid {what} here: {}", expected.join(", ")))
     }
 }
 
@@ -284,6 +302,30 @@ delivered = true
             err.to_string().starts_with("m.toml:5:1: unknown field"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unknown_value_names_the_value_probably_meant() {
+        let text = MINIMAL.replace(
+            "delivered = true",
+            "delivered = false\nfailure = \"timed_out\"",
+        );
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("did you mean `timeout`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_step_without_expectations_names_its_header() {
+        let text = MINIMAL.replace(
+            "[expect]\ndelivered = true\n",
+            "[[steps]]\nexpect = { delivered = true }\n\n[[steps]]\nname = \"b\"\n",
+        );
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(10), Some(1)), "{err}");
     }
 
     #[test]

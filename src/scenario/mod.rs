@@ -30,15 +30,21 @@ pub fn parse_duration(s: &str) -> Result<time::Duration, String> {
     let n: i64 = number
         .parse()
         .map_err(|_| format!("expected a duration like 90s, 11m, 2h or 400d, found {s:?}"))?;
-    match unit {
-        "s" => Ok(time::Duration::seconds(n)),
-        "m" => Ok(time::Duration::minutes(n)),
-        "h" => Ok(time::Duration::hours(n)),
-        "d" => Ok(time::Duration::days(n)),
-        _ => Err(format!(
-            "expected a duration like 90s, 11m, 2h or 400d (units s, m, h, d), found {s:?}"
-        )),
-    }
+    let unit_seconds: i64 = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => {
+            return Err(format!(
+                "expected a duration like 90s, 11m, 2h or 400d (units s, m, h, d), found {s:?}"
+            ))
+        }
+    };
+    // Checked: `Duration::days(n)` panics when n days of seconds overflow.
+    n.checked_mul(unit_seconds)
+        .map(time::Duration::seconds)
+        .ok_or_else(|| format!("{s:?} is too long a duration to represent"))
 }
 
 #[cfg(test)]
@@ -53,5 +59,8 @@ mod tests {
             .unwrap_err()
             .contains("units s, m, h, d"));
         assert!(parse_duration("m").is_err());
+        assert!(parse_duration("999999999999999d")
+            .unwrap_err()
+            .contains("too long"));
     }
 }

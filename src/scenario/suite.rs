@@ -84,7 +84,22 @@ pub async fn run_paths(
     let files = load::discover(paths)?;
     let mut slots: Vec<Slot> = Vec::new();
     for file in files {
-        match load::load(&file) {
+        // A panic while parsing one file must not take the others down.
+        let loaded = std::panic::catch_unwind(|| load::load(&file)).unwrap_or_else(|payload| {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_string());
+            Err(load::LoadError {
+                file: file.clone(),
+                line: None,
+                column: None,
+                message: format!("the harness panicked while loading this file: {text}"),
+                hint: None,
+            })
+        });
+        match loaded {
             Ok(loaded) => {
                 if selected(&loaded, options) {
                     slots.push(Slot::Run(Box::new(loaded)));

@@ -11,7 +11,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -30,6 +30,9 @@ use crate::redact::Redactor;
 
 /// Largest request body accepted: 64 KiB (more gets 413).
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// Time a client has to send its request headers (the shared server runner's default too).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long open connections get to finish after shutdown before they are dropped.
 const DRAIN: Duration = Duration::from_millis(500);
@@ -96,7 +99,12 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
         let trigger = trigger.clone();
         async move { Ok::<_, Infallible>(handle(&shared, &trigger, req).await) }
     });
-    let conn = http1::Builder::new().serve_connection(TokioIo::new(io), svc);
+    // Without a timer hyper has no header timeout: a client that never finishes its headers (or
+    // an idle kept-alive connection) would hold a task and a socket until shutdown.
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(TokioIo::new(io), svc);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => {}

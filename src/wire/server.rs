@@ -121,8 +121,13 @@ async fn accept_loop(
             _ = stopped.changed() => return,
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
-                // Out of file descriptors or a client that vanished mid-accept: keep serving others.
-                Err(_) => continue,
+                // Out of file descriptors or a client that vanished mid-accept: keep serving
+                // others, after a pause (accept fails at once again while descriptors are short,
+                // and retrying without one spins a core).
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
             },
         };
         let _ = tcp.set_nodelay(true);
