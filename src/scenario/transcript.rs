@@ -91,7 +91,7 @@ fn request(out: &mut String, e: &Exchange, redactor: &Redactor) {
         .max()
         .unwrap_or(0);
     for (k, v) in &e.form {
-        let shown = redactor.redact(v);
+        let shown = cut_value(&redactor.redact(v));
         let note = visible_note(v);
         let _ = writeln!(
             out,
@@ -152,6 +152,20 @@ fn visible_note(value: &str) -> String {
         String::new()
     } else {
         format!("   <- {}", notes.join("; "))
+    }
+}
+
+/// Form values longer than this are cut in transcripts (the journal keeps them whole).
+const VALUE_LIMIT: usize = 120;
+
+/// A long value, shortened so one field cannot flood a report.
+fn cut_value(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= VALUE_LIMIT {
+        value.to_string()
+    } else {
+        let kept: String = value.chars().take(VALUE_LIMIT).collect();
+        format!("{kept}... ({count} characters in all)")
     }
 }
 
