@@ -1,10 +1,9 @@
 //! Running one scenario end to end: PKI, fake Verify, bridge, then one plug-in delivery per step.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
 
 use super::expect;
@@ -19,11 +18,9 @@ use crate::pki::Pki;
 use crate::plugin::send::{self, SendContext};
 use crate::plugin::trust::PinnedVerifier;
 use crate::plugin::{request, Delivery, PluginConfig};
-use crate::proxy::{ForwardProxy, InterceptCa, ProxyOptions, Route};
 use crate::redact::Redactor;
-use crate::scenario::format::ProxyMode;
 use crate::verify::{FakeVerify, LimitCodes, ServiceConfig, VerifyConfig};
-use crate::wire::client::{ProxyRoute, Target};
+use crate::wire::client::Target;
 use crate::wire::server::SharedTls;
 
 /// How scenarios are run.
@@ -212,7 +209,7 @@ async fn run_steps(
     let default_serves = vec!["leaf".to_string(), "intermediate".to_string()];
     let serves = s.bridge.serves.clone().unwrap_or(default_serves);
     let tls: Option<SharedTls> = if https {
-        Some(Arc::new(RwLock::new(server_tls(&pki, &serves)?)))
+        Some(Arc::new(RwLock::new(parties::server_tls(&pki, &serves)?)))
     } else {
         None
     };
@@ -242,9 +239,9 @@ async fn run_steps(
     )?;
 
     let proxy = match &s.rsa.proxy {
-        Some(configured) => {
-            Some(start_proxy(s, &pki, &clock, bridge_addr, target.as_ref(), configured).await?)
-        }
+        Some(configured) => Some(
+            parties::start_proxy(s, &pki, &clock, bridge_addr, target.as_ref(), configured).await?,
+        ),
         None => None,
     };
 
@@ -263,13 +260,13 @@ async fn run_steps(
             clock.advance(super::parse_duration(advance)?);
         }
         if let (Some(names), Some(tls)) = (&step.bridge_serves, &tls) {
-            let config = server_tls(&pki, names)?;
+            let config = parties::server_tls(&pki, names)?;
             *tls.write().unwrap_or_else(|e| e.into_inner()) = config;
         }
         if let Some(name) = &step.rsa_certificate {
             imported_name = name.clone();
         }
-        let imported = imported_certificate(file, &pki, &imported_name)?;
+        let imported = parties::imported_certificate(file, &pki, &imported_name)?;
         // Always a trust store, even an empty one: "nothing imported" must fail the way the
         // JDK does (an empty trust store), not for a reason of the harness's own.
         let verifier = Some(PinnedVerifier::new(
@@ -298,7 +295,7 @@ async fn run_steps(
                             .collect::<String>()
                     )
                 });
-                verify_check(&verify, &verify_config_view, &to, &check.code).await
+                parties::verify_check(&verify, &verify_config_view, &to, &check.code).await
             }
             None => deliver(&s.rsa, mobile, tokencode, &ctx).await,
         };
@@ -317,59 +314,6 @@ async fn run_steps(
     bridge.shutdown().await;
     verify.shutdown().await;
     Ok(outcomes)
-}
-
-/// A Verification Check sent straight to the fake Verify, as a Verify client would. The fake
-/// journals it; the returned delivery only carries transport failures.
-async fn verify_check(
-    verify: &FakeVerify,
-    (account_sid, auth_token, service_sid): &(String, String, String),
-    to: &str,
-    code: &str,
-) -> Delivery {
-    use crate::plugin::encode::url_encode;
-    use crate::wire::client::{self, ClientRequest, Connector};
-    use base64::Engine;
-    let credentials =
-        base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{auth_token}"));
-    let request = ClientRequest {
-        method: "POST".into(),
-        url: format!(
-            "{}/v2/Services/{service_sid}/VerificationCheck",
-            verify.base_url()
-        ),
-        headers: vec![
-            ("Authorization".into(), format!("Basic {credentials}")),
-            (
-                "Content-Type".into(),
-                "application/x-www-form-urlencoded".into(),
-            ),
-        ],
-        body: format!("To={}&Code={}", url_encode(to), url_encode(code)).into_bytes(),
-    };
-    let connector = Connector {
-        connect_to: None,
-        tls: None,
-        connect_timeout: Duration::from_secs(10),
-        read_timeout: Duration::from_secs(30),
-        proxy: None,
-    };
-    let failure = client::send(&request, &connector)
-        .await
-        .err()
-        .map(|e| crate::plugin::Failure {
-            class: crate::plugin::FailureClass::Connection,
-            message: e.to_string(),
-            diagnosis: "The Verification Check did not get an answer from the fake Verify.".into(),
-        });
-    Delivery {
-        request: None,
-        status: None,
-        response_body: None,
-        decision: None,
-        failure,
-        warnings: Vec::new(),
-    }
 }
 
 /// What the plug-in does for one login: build the request (or refuse the configuration), send it,
@@ -396,127 +340,6 @@ pub async fn deliver(
     }
 }
 
-/// Starts the harness proxy and returns it with the route the plug-in uses to reach it.
-async fn start_proxy(
-    s: &ScenarioFile,
-    pki: &Pki,
-    clock: &SimClock,
-    bridge: std::net::SocketAddr,
-    target: Option<&Target>,
-    configured: &crate::plugin::config::ProxyConfig,
-) -> Result<(ForwardProxy, ProxyRoute), String> {
-    let target = target.ok_or("[rsa] proxy is set but the Base URL is not a valid http(s) URL")?;
-    let credentials = match (&s.proxy.require_user, &s.proxy.require_password) {
-        (Some(u), Some(p)) => Some((u.clone(), p.clone())),
-        (None, None) => None,
-        _ => return Err("[proxy] require_user and require_password go together".into()),
-    };
-    let mut options = ProxyOptions {
-        credentials,
-        routes: vec![Route {
-            authority: format!("{}:{}", target.host, target.port),
-            upstream: bridge,
-            upstream_tls: target.https,
-        }],
-        ..ProxyOptions::default()
-    };
-    if s.proxy.mode == ProxyMode::Inspect {
-        let ca = InterceptCa::new("Corporate SSL Inspection CA", clock.now())
-            .map_err(|e| e.to_string())?;
-        options.intercept = Some(Arc::new(ca));
-        // The inspecting proxy itself trusts the real chain when it re-encrypts towards the bridge.
-        let root = pki.get("root").map(|c| c.der.clone());
-        let verifier = PinnedVerifier::new(root, clock.clone(), true);
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
-        options.upstream_tls = Some(Arc::new(tls));
-    }
-    let proxy = ForwardProxy::start(options)
-        .await
-        .map_err(|e| format!("the proxy could not start: {e}"))?;
-    let route = ProxyRoute {
-        host: configured.host.clone(),
-        port: configured.port,
-        connect_to: Some(proxy.addr()),
-        credentials: configured
-            .user
-            .clone()
-            .map(|u| (u, configured.password.clone().unwrap_or_default())),
-    };
-    Ok((proxy, route))
-}
-
 fn path_only(path_and_query: &str) -> String {
     path_and_query.split('?').next().unwrap_or("/").to_string()
-}
-
-/// The certificate RSA imported: a PKI name, `none`, or a PEM file (relative to the scenario file).
-fn imported_certificate(
-    file: &Path,
-    pki: &Pki,
-    name: &str,
-) -> Result<Option<CertificateDer<'static>>, String> {
-    if name == "none" {
-        return Ok(None);
-    }
-    if let Some(issued) = pki.get(name) {
-        return Ok(Some(issued.der.clone()));
-    }
-    if name.ends_with(".pem") || name.ends_with(".crt") || name.contains('/') {
-        let path = file
-            .parent()
-            .map_or_else(|| PathBuf::from(name), |dir| dir.join(name));
-        let pem = std::fs::read(&path)
-            .map_err(|e| format!("[rsa] certificate {}: {e}", path.display()))?;
-        let mut reader = std::io::BufReader::new(pem.as_slice());
-        let first = rustls_pemfile::certs(&mut reader)
-            .next()
-            .ok_or_else(|| {
-                format!(
-                    "[rsa] certificate {}: no PEM CERTIFICATE block found",
-                    path.display()
-                )
-            })?
-            .map_err(|e| format!("[rsa] certificate {}: {e}", path.display()))?;
-        return Ok(Some(first));
-    }
-    Err(format!(
-        "[rsa] certificate = {name:?} is not a certificate of this scenario (known: {}, none, or a path to a PEM file)",
-        pki.names().join(", ")
-    ))
-}
-
-/// A TLS server identity presenting the named certificates, leaf first, with the leaf's key.
-fn server_tls(pki: &Pki, names: &[String]) -> Result<Arc<rustls::ServerConfig>, String> {
-    let first = names
-        .first()
-        .ok_or("[bridge] serves is empty: name at least the leaf certificate")?;
-    let mut chain = Vec::new();
-    for name in names {
-        let issued = pki.get(name).ok_or_else(|| {
-            format!(
-                "[bridge] serves names {name:?}, which is not a certificate of this scenario (known: {})",
-                pki.names().join(", ")
-            )
-        })?;
-        chain.push(issued.der.clone());
-    }
-    let key = pki
-        .get(first)
-        .map(|i| i.private_key())
-        .ok_or("missing leaf key")?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| format!("the bridge cannot serve {names:?}: {e}"))?;
-    Ok(Arc::new(config))
 }
