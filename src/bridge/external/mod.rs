@@ -1,15 +1,31 @@
 //! Bridges the harness does not implement itself: a user's Twilio Function run under Twilio's
 //! local runtime, any program, or an already-running URL.
-//! (Skeleton: the issue-6 implementation replaces the body; the types are the contract.)
+//!
+//! - [`function`]: the Function's JavaScript file, unchanged, under `twilio-run` ([`node`] finds it);
+//! - [`command`]: any program serving plain HTTP on a loopback port;
+//! - `url`: nothing is started; only `send`-style checks can use it.
+//!
+//! Started bridges sit behind the harness's [`front`] (TLS, faults, 405, the 10-second limit) and
+//! reach the fake Verify through the Twilio stand-in proxy of [`egress`]. [`process`] owns the
+//! child processes: bounded start-up waits, output kept for error messages, no orphans.
+
+pub mod command;
+pub mod egress;
+pub mod front;
+pub mod function;
+pub mod node;
+pub mod process;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use self::egress::Egress;
+use self::process::RunningProcess;
 use super::BridgeKind;
 use crate::fault::FaultPlan;
-use crate::wire::server::SharedTls;
+use crate::wire::server::{RunningServer, SharedTls};
 
 /// What to start.
 #[derive(Clone, Debug)]
@@ -54,13 +70,32 @@ pub struct BridgeEnv {
 #[derive(Debug)]
 pub struct ExternalBridge {
     connect_to: Option<SocketAddr>,
+    /// The harness's TLS front (stopped when dropped).
+    front: Option<RunningServer>,
+    /// The started program (its process group is killed when dropped).
+    process: Option<RunningProcess>,
+    /// The Twilio stand-in proxy (stopped when dropped).
+    egress: Option<Egress>,
+    /// The temporary project and logs (removed when dropped, after the process is gone).
+    dir: Option<tempfile::TempDir>,
 }
 
 impl ExternalBridge {
     /// Starts the bridge and waits until it answers.
     pub async fn start(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalBridge, String> {
-        let _ = env;
-        Err(format!("bridge kind {:?} is not available yet", spec.kind))
+        match spec.kind {
+            BridgeKind::Function | BridgeKind::Command => start_process(spec, env).await,
+            BridgeKind::Url => Ok(ExternalBridge {
+                connect_to: None,
+                front: None,
+                process: None,
+                egress: None,
+                dir: None,
+            }),
+            BridgeKind::Bundled => {
+                Err("the bundled bridge is not an external bridge: start it with BundledBridge".into())
+            }
+        }
     }
 
     /// Where the plug-in connects (the harness's front), or None to use the Base URL as is.
@@ -69,5 +104,56 @@ impl ExternalBridge {
     }
 
     /// Stops what was started.
-    pub async fn shutdown(self) {}
+    pub async fn shutdown(mut self) {
+        if let Some(front) = self.front.take() {
+            front.shutdown();
+        }
+        if let Some(process) = self.process.take() {
+            process.stop().await;
+        }
+        self.egress = None;
+        self.dir = None;
+    }
+}
+
+/// `function` and `command`: temp folder, Twilio stand-in proxy, the program, then the front.
+async fn start_process(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalBridge, String> {
+    // Check what is needed before creating anything.
+    let runtime = match spec.kind {
+        BridgeKind::Function => Some(node::locate()?),
+        _ => None,
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("rsa-verify-sim-bridge-")
+        .tempdir()
+        .map_err(|e| format!("no temporary folder for the bridge: {e}"))?;
+    let egress = egress::start(&env.verify_base_url, dir.path()).await?;
+    let port = process::free_port()?;
+    let process = match (&runtime, spec.kind) {
+        (Some(runtime), BridgeKind::Function) => {
+            let file = spec.file.as_ref().ok_or(
+                "a function bridge needs its file: [bridge] file = \"my-function.js\" or run --bridge function=PATH",
+            )?;
+            let launch =
+                function::prepare(file, env, &spec.env, &egress.vars, runtime, dir.path(), port)?;
+            function::start(&launch, port).await?
+        }
+        _ => {
+            let argv = spec.command.as_ref().ok_or(
+                "a command bridge needs its program: [bridge] command = [\"node\", \"bridge.js\", \"{port}\"] or run --bridge command='PROGRAM ARGS'",
+            )?;
+            let launch = command::prepare(argv, env, &spec.env, &egress.vars, dir.path(), port)?;
+            let ready = spec.ready_path.as_deref().unwrap_or(&env.path);
+            command::start(&launch, port, ready).await?
+        }
+    };
+    let upstream = SocketAddr::from(([127, 0, 0, 1], port));
+    let front = front::start(env, upstream).await?;
+    Ok(ExternalBridge {
+        connect_to: Some(front.addr()),
+        front: Some(front),
+        process: Some(process),
+        egress: Some(egress),
+        dir: Some(dir),
+    })
 }
