@@ -211,9 +211,15 @@ fn without_twilio_run_the_scenario_errors_with_the_install_hint_and_others_still
     let empty = tempfile::tempdir().unwrap();
     let (code, text) = cli_with_override(&[(node::NODE_MODULES_VAR, empty.path())]);
     assert_eq!(code, 2, "{text}");
-    assert!(text.contains("PASS") && text.contains("Bundled bridge still runs"), "{text}");
+    assert!(
+        text.contains("PASS") && text.contains("Bundled bridge still runs"),
+        "{text}"
+    );
     assert!(text.contains("twilio-run not found in"), "{text}");
-    assert!(text.contains("run `npm ci` in fixtures/functions"), "{text}");
+    assert!(
+        text.contains("run `npm ci` in fixtures/functions"),
+        "{text}"
+    );
     assert!(text.contains(node::NODE_MODULES_VAR), "{text}");
 }
 
@@ -224,7 +230,9 @@ fn without_node_the_scenario_errors_with_node_js_not_found() {
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("Bundled bridge still runs"), "{text}");
     assert!(
-        text.contains("Node.js not found: install Node.js 20+ and run `npm ci` in fixtures/functions"),
+        text.contains(
+            "Node.js not found: install Node.js 20+ and run `npm ci` in fixtures/functions"
+        ),
         "{text}"
     );
 }

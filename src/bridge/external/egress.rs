@@ -37,8 +37,7 @@ pub async fn start(verify_base_url: &str, dir: &Path) -> Result<Egress, String> 
     )
     .map_err(|e| format!("the Twilio stand-in CA could not be made: {e}"))?;
     let ca_file = dir.join("twilio-ca.pem");
-    std::fs::write(&ca_file, ca.cert_pem())
-        .map_err(|e| format!("{}: {e}", ca_file.display()))?;
+    std::fs::write(&ca_file, ca.cert_pem()).map_err(|e| format!("{}: {e}", ca_file.display()))?;
     let options = ProxyOptions {
         routes: TWILIO_HOSTS
             .iter()

@@ -36,9 +36,8 @@ const HOP_BY_HOP: [&str; 9] = [
 /// Starts the front on an ephemeral loopback port, forwarding to `upstream`.
 pub async fn start(env: &BridgeEnv, upstream: SocketAddr) -> Result<RunningServer, String> {
     let time_limit = env.time_limit;
-    let handler: server::Handler = Arc::new(move |req| {
-        Box::pin(async move { forward(req, upstream, time_limit).await })
-    });
+    let handler: server::Handler =
+        Arc::new(move |req| Box::pin(async move { forward(req, upstream, time_limit).await }));
     let options = ServerOptions {
         tls: env.tls.clone(),
         faults: (!env.faults.is_empty())

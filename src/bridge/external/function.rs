@@ -103,10 +103,7 @@ fn process_env(dir: &Path, egress_vars: &BTreeMap<String, String>) -> BTreeMap<S
 
 /// What the Function's `context` holds besides what the runtime adds: the deployment's
 /// variables, then `extra` (later wins).
-pub fn function_env(
-    env: &BridgeEnv,
-    extra: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
+pub fn function_env(env: &BridgeEnv, extra: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut vars = BTreeMap::new();
     vars.insert("API_SECRET".to_string(), env.api_secret.clone());
     vars.insert("VERIFY_SID".to_string(), env.verify_sid.clone());
@@ -197,10 +194,7 @@ mod tests {
             function_file("/k3v9q-long-random-path").unwrap(),
             PathBuf::from("k3v9q-long-random-path.js")
         );
-        assert_eq!(
-            function_file("/a/b/").unwrap(),
-            PathBuf::from("a/b.js")
-        );
+        assert_eq!(function_file("/a/b/").unwrap(), PathBuf::from("a/b.js"));
         assert!(function_file("/").is_err());
         assert!(function_file("/../etc").is_err());
         assert!(function_file("/a%20b").is_err());
@@ -209,8 +203,14 @@ mod tests {
     #[test]
     fn dotenv_refuses_values_it_would_change() {
         let mut vars = BTreeMap::new();
-        vars.insert("API_SECRET".to_string(), "Tr0ub4dor&3=horse+staple".to_string());
-        assert_eq!(dotenv(&vars).unwrap(), "API_SECRET=Tr0ub4dor&3=horse+staple\n");
+        vars.insert(
+            "API_SECRET".to_string(),
+            "Tr0ub4dor&3=horse+staple".to_string(),
+        );
+        assert_eq!(
+            dotenv(&vars).unwrap(),
+            "API_SECRET=Tr0ub4dor&3=horse+staple\n"
+        );
         vars.insert("X".to_string(), " padded".to_string());
         assert!(dotenv(&vars).unwrap_err().contains("X"));
         vars.remove("X");

@@ -70,14 +70,21 @@ pub struct BridgeEnv {
 #[derive(Debug)]
 pub struct ExternalBridge {
     connect_to: Option<SocketAddr>,
+    /// What was started (None for a `url` bridge).
+    started: Option<Box<Started>>,
+}
+
+/// The parts of a started bridge, dropped in this order: front, program, proxy, folder.
+#[derive(Debug)]
+struct Started {
     /// The harness's TLS front (stopped when dropped).
-    front: Option<RunningServer>,
+    front: RunningServer,
     /// The started program (its process group is killed when dropped).
-    process: Option<RunningProcess>,
+    process: RunningProcess,
     /// The Twilio stand-in proxy (stopped when dropped).
-    egress: Option<Egress>,
+    _egress: Egress,
     /// The temporary project and logs (removed when dropped, after the process is gone).
-    dir: Option<tempfile::TempDir>,
+    _dir: tempfile::TempDir,
 }
 
 impl ExternalBridge {
@@ -87,14 +94,11 @@ impl ExternalBridge {
             BridgeKind::Function | BridgeKind::Command => start_process(spec, env).await,
             BridgeKind::Url => Ok(ExternalBridge {
                 connect_to: None,
-                front: None,
-                process: None,
-                egress: None,
-                dir: None,
+                started: None,
             }),
-            BridgeKind::Bundled => {
-                Err("the bundled bridge is not an external bridge: start it with BundledBridge".into())
-            }
+            BridgeKind::Bundled => Err(
+                "the bundled bridge is not an external bridge: start it with BundledBridge".into(),
+            ),
         }
     }
 
@@ -104,15 +108,17 @@ impl ExternalBridge {
     }
 
     /// Stops what was started.
-    pub async fn shutdown(mut self) {
-        if let Some(front) = self.front.take() {
+    pub async fn shutdown(self) {
+        if let Some(started) = self.started {
+            let Started {
+                front,
+                process,
+                _egress,
+                _dir,
+            } = *started;
             front.shutdown();
-        }
-        if let Some(process) = self.process.take() {
             process.stop().await;
         }
-        self.egress = None;
-        self.dir = None;
     }
 }
 
@@ -134,8 +140,15 @@ async fn start_process(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalB
             let file = spec.file.as_ref().ok_or(
                 "a function bridge needs its file: [bridge] file = \"my-function.js\" or run --bridge function=PATH",
             )?;
-            let launch =
-                function::prepare(file, env, &spec.env, &egress.vars, runtime, dir.path(), port)?;
+            let launch = function::prepare(
+                file,
+                env,
+                &spec.env,
+                &egress.vars,
+                runtime,
+                dir.path(),
+                port,
+            )?;
             function::start(&launch, port).await?
         }
         _ => {
@@ -151,9 +164,11 @@ async fn start_process(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalB
     let front = front::start(env, upstream).await?;
     Ok(ExternalBridge {
         connect_to: Some(front.addr()),
-        front: Some(front),
-        process: Some(process),
-        egress: Some(egress),
-        dir: Some(dir),
+        started: Some(Box::new(Started {
+            front,
+            process,
+            _egress: egress,
+            _dir: dir,
+        })),
     })
 }

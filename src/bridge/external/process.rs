@@ -130,7 +130,9 @@ impl RunningProcess {
     }
 
     fn exit_status(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
     }
 
     /// Kills the process group and waits (bounded) for the program to be gone.
