@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::node;
 use super::process::{self, Launch, RunningProcess};
 use super::BridgeEnv;
 
@@ -44,6 +45,8 @@ pub fn prepare(
     argv[0] = program(&argv[0], &env.work_dir);
     let mut vars = process::base_env();
     vars.extend(egress_vars.clone());
+    // Node.js programs listen on loopback only and exit with the harness; others ignore it.
+    vars.insert("NODE_OPTIONS".into(), node::write_preload(log_dir)?);
     vars.insert("PORT".into(), port_text);
     vars.insert("BRIDGE_PATH".into(), env.path.clone());
     vars.insert("API_SECRET".into(), env.api_secret.clone());

@@ -8,7 +8,7 @@
 //! <tmp>/.env                       API_SECRET, VERIFY_SID, ACCOUNT_SID, AUTH_TOKEN, the proxy
 //!                                  variables, then [bridge] env
 //! <tmp>/twilio-ca.pem              the CA the Twilio stand-in proxy signs with
-//! <tmp>/loopback.js                preload: listen on 127.0.0.1 only
+//! <tmp>/preload.js                 preload: listen on 127.0.0.1 only, exit with the harness
 //! ```
 
 use std::collections::BTreeMap;
@@ -57,9 +57,12 @@ pub fn prepare(
     let mut dot_env = function_env(env, egress_vars);
     dot_env.extend(extra_env.clone());
     write(&dir.join(".env"), &dotenv(&dot_env)?)?;
-    write(&dir.join("loopback.js"), node::LOOPBACK_PRELOAD)?;
-    std::os::unix::fs::symlink(&runtime.node_modules, dir.join("node_modules"))
-        .map_err(|e| format!("cannot link {}: {e}", runtime.node_modules.display()))?;
+    let node_options = node::write_preload(dir)?;
+    let link = dir.join("node_modules");
+    if link.symlink_metadata().is_err() {
+        std::os::unix::fs::symlink(&runtime.node_modules, &link)
+            .map_err(|e| format!("cannot link {}: {e}", runtime.node_modules.display()))?;
+    }
     Ok(Launch {
         argv: vec![
             runtime.node.to_string_lossy().into_owned(),
@@ -70,7 +73,7 @@ pub fn prepare(
             port.to_string(),
             "--no-fork-process".into(),
         ],
-        env: process_env(dir, egress_vars),
+        env: process_env(node_options, egress_vars),
         work_dir: dir.to_path_buf(),
         log_dir: dir.to_path_buf(),
         label: "twilio-run".into(),
@@ -88,13 +91,13 @@ pub async fn start(launch: &Launch, port: u16) -> Result<RunningProcess, String>
 }
 
 /// The process environment of the runtime itself (the Function's `context` comes from `.env`).
-fn process_env(dir: &Path, egress_vars: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+fn process_env(
+    node_options: String,
+    egress_vars: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
     let mut vars = process::base_env();
     vars.extend(egress_vars.clone());
-    vars.insert(
-        "NODE_OPTIONS".into(),
-        format!("--require {}", dir.join("loopback.js").display()),
-    );
+    vars.insert("NODE_OPTIONS".into(), node_options);
     // No colours or spinners in the captured output.
     vars.insert("FORCE_COLOR".into(), "0".into());
     vars.insert("CI".into(), "true".into());

@@ -134,32 +134,7 @@ async fn start_process(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalB
         .tempdir()
         .map_err(|e| format!("no temporary folder for the bridge: {e}"))?;
     let egress = egress::start(&env.verify_base_url, dir.path()).await?;
-    let port = process::free_port()?;
-    let process = match (&runtime, spec.kind) {
-        (Some(runtime), BridgeKind::Function) => {
-            let file = spec.file.as_ref().ok_or(
-                "a function bridge needs its file: [bridge] file = \"my-function.js\" or run --bridge function=PATH",
-            )?;
-            let launch = function::prepare(
-                file,
-                env,
-                &spec.env,
-                &egress.vars,
-                runtime,
-                dir.path(),
-                port,
-            )?;
-            function::start(&launch, port).await?
-        }
-        _ => {
-            let argv = spec.command.as_ref().ok_or(
-                "a command bridge needs its program: [bridge] command = [\"node\", \"bridge.js\", \"{port}\"] or run --bridge command='PROGRAM ARGS'",
-            )?;
-            let launch = command::prepare(argv, env, &spec.env, &egress.vars, dir.path(), port)?;
-            let ready = spec.ready_path.as_deref().unwrap_or(&env.path);
-            command::start(&launch, port, ready).await?
-        }
-    };
+    let (process, port) = start_program(spec, env, runtime.as_ref(), &egress, dir.path()).await?;
     let upstream = SocketAddr::from(([127, 0, 0, 1], port));
     let front = front::start(env, upstream).await?;
     Ok(ExternalBridge {
@@ -172,3 +147,45 @@ async fn start_process(spec: &ExternalSpec, env: &BridgeEnv) -> Result<ExternalB
         })),
     })
 }
+
+/// Starts the program on a free port. The port is found by binding and releasing it, so another
+/// program may take it first: a start that fails with "address in use" is tried again on a new
+/// port, at most [`START_ATTEMPTS`] times.
+async fn start_program(
+    spec: &ExternalSpec,
+    env: &BridgeEnv,
+    runtime: Option<&node::NodeRuntime>,
+    egress: &Egress,
+    dir: &std::path::Path,
+) -> Result<(RunningProcess, u16), String> {
+    let mut attempt = 1;
+    loop {
+        let port = process::free_port()?;
+        let started = match runtime {
+            Some(runtime) => {
+                let file = spec.file.as_ref().ok_or(
+                    "a function bridge needs its file: [bridge] file = \"my-function.js\" or run --bridge function=PATH",
+                )?;
+                let launch =
+                    function::prepare(file, env, &spec.env, &egress.vars, runtime, dir, port)?;
+                function::start(&launch, port).await
+            }
+            None => {
+                let argv = spec.command.as_ref().ok_or(
+                    "a command bridge needs its program: [bridge] command = [\"node\", \"bridge.js\", \"{port}\"] or run --bridge command='PROGRAM ARGS'",
+                )?;
+                let launch = command::prepare(argv, env, &spec.env, &egress.vars, dir, port)?;
+                let ready = spec.ready_path.as_deref().unwrap_or(&env.path);
+                command::start(&launch, port, ready).await
+            }
+        };
+        match started {
+            Ok(process) => return Ok((process, port)),
+            Err(e) if attempt < START_ATTEMPTS && e.contains("EADDRINUSE") => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// How many ports a start is tried on.
+const START_ATTEMPTS: u32 = 3;

@@ -71,9 +71,12 @@ pub fn locate() -> Result<NodeRuntime, String> {
 }
 
 /// A script preloaded into every Node process the harness starts (`NODE_OPTIONS=--require`):
-/// servers that listen on a port without naming a host (`app.listen(port)`, as twilio-run does)
-/// listen on 127.0.0.1 only, so nothing the harness starts is reachable from other machines.
-pub const LOOPBACK_PRELOAD: &str = r#"// Written by rsa-verify-sim: bind servers without an explicit host to 127.0.0.1.
+///
+/// - servers that listen on a port without naming a host (`app.listen(port)`, as twilio-run
+///   does) listen on 127.0.0.1 only, so nothing the harness starts is reachable from elsewhere;
+/// - the process exits when the harness that started it is gone (killed, or stopped with Ctrl-C),
+///   so no runtime is left behind even when the harness could not clean up.
+pub const PRELOAD: &str = r#"// Written by rsa-verify-sim: loopback-only servers; exit when the harness is gone.
 'use strict';
 const net = require('net');
 const listen = net.Server.prototype.listen;
@@ -87,7 +90,20 @@ net.Server.prototype.listen = function (...args) {
   }
   return listen.apply(this, args);
 };
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    process.exit(0);
+  }
+}, 500).unref();
 "#;
+
+/// Writes [`PRELOAD`] to `dir/preload.js` and returns the `NODE_OPTIONS` value that loads it.
+pub fn write_preload(dir: &Path) -> Result<String, String> {
+    let file = dir.join("preload.js");
+    std::fs::write(&file, PRELOAD).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(format!("--require {}", file.display()))
+}
 
 #[cfg(test)]
 mod tests {
