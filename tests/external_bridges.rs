@@ -1,7 +1,8 @@
 //! External bridges: the whole bundled suite through the reference Twilio Function under Twilio's
 //! own local runtime (twilio-run), and through a `command` bridge; a Function file named by a
 //! scenario, with the harness's 10-second-style limit; and the errors a user meets without
-//! Node.js, without the npm dependencies, or with a `url` bridge in a scenario run.
+//! Node.js, without the npm dependencies, or with a `url` bridge in a scenario run; and that no
+//! runtime outlives its bridge.
 //!
 //! These tests need Node.js 20+ and `npm ci` in fixtures/functions (`.ci/install-node-deps.sh`).
 //! Without them they fail with that hint; they never skip.
@@ -9,11 +10,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rsa_verify_sim::bridge::external::node;
+use rsa_verify_sim::bridge::external::{node, BridgeEnv, ExternalBridge, ExternalSpec};
+use rsa_verify_sim::bridge::BridgeKind;
+use rsa_verify_sim::fault::FaultPlan;
 use rsa_verify_sim::scenario::outcome::ScenarioOutcome;
 use rsa_verify_sim::scenario::parties::BridgeOverride;
 use rsa_verify_sim::scenario::suite::{self, SuiteOptions};
 use rsa_verify_sim::scenario::{transcript, Status};
+use rsa_verify_sim::wire::client::{self, ClientRequest, Connector};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -234,5 +238,102 @@ fn without_node_the_scenario_errors_with_node_js_not_found() {
             "Node.js not found: install Node.js 20+ and run `npm ci` in fixtures/functions"
         ),
         "{text}"
+    );
+}
+
+/// Whether a process is still running (a zombie waiting to be reaped counts as gone).
+fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+async fn gone_within(pid: u32, limit: std::time::Duration) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if !alive(pid) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    !alive(pid)
+}
+
+fn bridge_env() -> BridgeEnv {
+    BridgeEnv {
+        path: "/k3v9q".into(),
+        api_secret: "guide-secret-7Qm2xw".into(),
+        verify_sid: "VA0123456789abcdef0123456789abcdef".into(),
+        account_sid: "AC0123456789abcdef0123456789abcdef".into(),
+        auth_token: "0123456789abcdef0123456789abcdef".into(),
+        verify_base_url: "http://127.0.0.1:9".into(),
+        time_limit: std::time::Duration::from_secs(10),
+        faults: FaultPlan::default(),
+        tls: None,
+        work_dir: root().to_path_buf(),
+    }
+}
+
+/// Starts the reference Function through the library contract and asks it with a wrong secret.
+async fn start_reference() -> ExternalBridge {
+    let spec = ExternalSpec {
+        kind: BridgeKind::Function,
+        file: Some(functions_dir().join("reference-bridge.js")),
+        command: None,
+        env: Default::default(),
+        ready_path: None,
+    };
+    let bridge = ExternalBridge::start(&spec, &bridge_env())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let front = bridge.connect_to().expect("a function bridge has a front");
+    let request = ClientRequest {
+        method: "POST".into(),
+        url: format!("http://{front}/k3v9q"),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: b"To=%2B61412345678&api_secret=wrong&verify_sid=VA0123456789abcdef0123456789abcdef"
+            .to_vec(),
+    };
+    let connector = Connector {
+        connect_to: Some(front),
+        tls: None,
+        connect_timeout: std::time::Duration::from_secs(2),
+        read_timeout: std::time::Duration::from_secs(10),
+        proxy: None,
+    };
+    let answer = client::send(&request, &connector).await.unwrap();
+    assert_eq!(answer.status, 401, "{}", answer.text());
+    assert_eq!(
+        answer.text(),
+        r#"{"status":401,"message":"api_secret or verify_sid is missing or wrong"}"#
+    );
+    bridge
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runtime_is_gone_after_shutdown_and_after_drop() {
+    require_node_deps();
+    let bridge = start_reference().await;
+    let pid = bridge
+        .process_id()
+        .expect("a function bridge has a process");
+    assert!(alive(pid));
+    bridge.shutdown().await;
+    assert!(gone_within(pid, std::time::Duration::from_secs(5)).await);
+
+    let bridge = start_reference().await;
+    let pid = bridge
+        .process_id()
+        .expect("a function bridge has a process");
+    drop(bridge);
+    assert!(
+        gone_within(pid, std::time::Duration::from_secs(5)).await,
+        "twilio-run (pid {pid}) outlived its dropped bridge"
     );
 }

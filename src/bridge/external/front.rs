@@ -120,6 +120,69 @@ fn reply(response: client::ClientResponse) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fault::FaultPlan;
+
+    fn env(time_limit: Duration) -> BridgeEnv {
+        BridgeEnv {
+            path: "/fn".into(),
+            api_secret: "s".into(),
+            verify_sid: "VA1".into(),
+            account_sid: "AC1".into(),
+            auth_token: "t".into(),
+            verify_base_url: "http://127.0.0.1:9".into(),
+            time_limit,
+            faults: FaultPlan::default(),
+            tls: None,
+            work_dir: Default::default(),
+        }
+    }
+
+    /// An upstream that echoes the method and path, sleeping first on `/slow`.
+    async fn upstream() -> RunningServer {
+        let handler: server::Handler = Arc::new(|req: IncomingRequest| {
+            Box::pin(async move {
+                if req.uri.path() == "/slow" {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                server::json(201, format!("{} {}", req.method, req.uri))
+            })
+        });
+        server::serve(ServerOptions::default(), handler)
+            .await
+            .unwrap()
+    }
+
+    async fn call(front: SocketAddr, method: &str, path: &str) -> client::ClientResponse {
+        let request = ClientRequest {
+            method: method.into(),
+            url: format!("http://{front}{path}"),
+            headers: vec![],
+            body: b"a=1".to_vec(),
+        };
+        let connector = Connector {
+            connect_to: Some(front),
+            tls: None,
+            connect_timeout: Duration::from_secs(2),
+            read_timeout: Duration::from_secs(10),
+            proxy: None,
+        };
+        client::send(&request, &connector).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn forwards_get_and_post_refuses_other_methods_and_enforces_the_limit() {
+        let up = upstream().await;
+        let front = start(&env(Duration::from_millis(300)), up.addr())
+            .await
+            .unwrap();
+        let ok = call(front.addr(), "POST", "/fn?x=1").await;
+        assert_eq!((ok.status, ok.text().as_str()), (201, "POST /fn?x=1"));
+        let put = call(front.addr(), "PUT", "/fn").await;
+        assert_eq!(put.status, 405);
+        let slow = call(front.addr(), "GET", "/slow").await;
+        assert_eq!(slow.status, 504);
+        assert!(slow.text().contains("runtime application timed out"));
+    }
 
     #[test]
     fn connection_headers_are_dropped_from_answers() {

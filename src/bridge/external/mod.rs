@@ -107,6 +107,12 @@ impl ExternalBridge {
         self.connect_to
     }
 
+    /// The started program's process id (also its process group's), for checks that nothing is
+    /// left running; None for a `url` bridge.
+    pub fn process_id(&self) -> Option<u32> {
+        self.started.as_ref().and_then(|s| s.process.id())
+    }
+
     /// Stops what was started.
     pub async fn shutdown(self) {
         if let Some(started) = self.started {

@@ -73,6 +73,11 @@ impl RunningProcess {
         })
     }
 
+    /// The program's process id (and process group id).
+    pub fn id(&self) -> Option<u32> {
+        self.pid
+    }
+
     /// The last lines the program wrote (stderr, else stdout), for error messages.
     pub fn output_tail(&self) -> String {
         for file in [&self.stderr, &self.stdout] {
