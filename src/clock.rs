@@ -12,6 +12,8 @@ use time::{Duration, OffsetDateTime};
 #[derive(Clone, Debug)]
 pub struct SimClock {
     now: Arc<Mutex<OffsetDateTime>>,
+    /// When set, the clock also runs with real time from this moment (standing services).
+    running_since: Option<std::time::Instant>,
 }
 
 impl SimClock {
@@ -20,6 +22,16 @@ impl SimClock {
         let start = start.replace_nanosecond(0).unwrap_or(start);
         Self {
             now: Arc::new(Mutex::new(start)),
+            running_since: None,
+        }
+    }
+
+    /// A clock that starts at the wall-clock time and keeps running with it (`serve`), so dates
+    /// move and verifications expire; `advance` still moves it further.
+    pub fn running() -> Self {
+        Self {
+            running_since: Some(std::time::Instant::now()),
+            ..Self::from_wall_clock()
         }
     }
 
@@ -30,7 +42,13 @@ impl SimClock {
 
     /// The simulated present.
     pub fn now(&self) -> OffsetDateTime {
-        *self.lock()
+        let base = *self.lock();
+        match self.running_since {
+            Some(since) => base.saturating_add(
+                time::Duration::try_from(since.elapsed()).unwrap_or(Duration::ZERO),
+            ),
+            None => base,
+        }
     }
 
     /// Moves the clock forward (or back, with a negative duration).
@@ -41,7 +59,11 @@ impl SimClock {
 
     /// Sets the clock to an absolute instant.
     pub fn set(&self, to: OffsetDateTime) {
-        *self.lock() = to;
+        let elapsed = self
+            .running_since
+            .and_then(|since| time::Duration::try_from(since.elapsed()).ok())
+            .unwrap_or(Duration::ZERO);
+        *self.lock() = to.saturating_sub(elapsed);
     }
 
     /// The simulated present as rustls/webpki want it.
@@ -95,6 +117,17 @@ mod tests {
         let b = a.clone();
         a.advance(Duration::minutes(11));
         assert_eq!(iso8601(b.now()), "2026-01-15T09:11:00Z");
+    }
+
+    #[test]
+    fn a_running_clock_moves_with_real_time_and_can_still_be_advanced() {
+        let c = SimClock::running();
+        let first = c.now();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(c.now() > first, "a running clock must move on its own");
+        let before = c.now();
+        c.advance(Duration::minutes(11));
+        assert!(c.now() - before >= Duration::minutes(11));
     }
 
     #[test]

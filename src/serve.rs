@@ -77,7 +77,8 @@ fn random_hex(n: usize) -> String {
 
 /// Starts what `options` asks for.
 pub async fn start(options: &ServeOptions) -> Result<Served, String> {
-    let clock = SimClock::from_wall_clock();
+    // A standing service runs in real time: dates move and codes expire as they would at Twilio.
+    let clock = SimClock::running();
     let journal = Journal::new();
     let generated_secrets = options.api_secret.is_none() && options.auth_token.is_none();
     let verify_sid = options

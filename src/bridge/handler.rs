@@ -138,6 +138,10 @@ fn node_words(e: &client::ClientError) -> String {
         Reset => "read ECONNRESET".into(),
         UnexpectedEof => "socket hang up".into(),
         ReadTimeout | ConnectTimeout => "ETIMEDOUT".into(),
+        Malformed(_) => "Parse Error: Expected HTTP/".into(),
+        Tls(reason) => format!("TLS error: {reason}"),
+        Io(reason) => reason.clone(),
+        UnknownHost(host) => format!("getaddrinfo ENOTFOUND {host}"),
         other => other.to_string(),
     }
 }

@@ -65,6 +65,13 @@ pub async fn send(
         }
     };
     let body = response.text();
+    if response.truncated {
+        delivery.warnings.push(format!(
+            "the bridge's answer ended before the body its headers announced ({} bytes arrived, Content-Length {}); HttpURLConnection hands over what arrived without an error, so the Response Format ran on a partial body",
+            response.body.len(),
+            response.header("content-length").unwrap_or("not given")
+        ));
+    }
     delivery.status = Some(response.status);
     delivery.response_body = Some(body.clone());
     if response.status >= 400 && config.quirks.error_status == ErrorStatusPolicy::Fail {
@@ -134,7 +141,9 @@ async fn exchange_following_redirects(
             read_timeout: Duration::from_millis(config.read_timeout_ms),
             proxy: ctx.proxy.clone(),
         };
-        let result = client::send(&current, &connector).await;
+        // HttpURLConnection hands a body cut short over as it is, without an exception.
+        let result =
+            client::send_with(&current, &connector, client::BodyEnd::KeepWhatArrived).await;
         record(ctx, &current, &result);
         let response = result.map_err(|e| transport_failure(&e, ctx))?;
         let location = response.header("location").map(str::to_string);
@@ -307,7 +316,35 @@ fn transport_failure(e: &ClientError, ctx: &SendContext) -> Failure {
     }
 }
 
+/// What a Twilio error code carried in the bridge's error body means for this integration.
+fn twilio_code_hint(code: u64) -> Option<&'static str> {
+    Some(match code {
+        20003 => "Verify refused the bridge's own Twilio credentials (20003): check the Function's ACCOUNT_SID and AUTH_TOKEN, not RSA's settings",
+        20404 => "Verify does not know the service the bridge calls (20404): check the Function's VERIFY_SID, or the verification is gone",
+        20429 => "Twilio rate-limited the account (20429, too many requests; safe to retry after Retry-After)",
+        60200 => "Verify rejected a parameter (60200): most often To without a leading + or with a space; use ${plus}$msg.address",
+        60202 => "too many wrong checks of this code (60202, max check attempts)",
+        60203 => "too many codes sent to this number without completing (60203, max send attempts): wait for the code to expire",
+        60204 => "the Verify service does not allow this feature (60204): enable custom codes on the service",
+        60205 => "the number is a landline and the service skips SMS to landlines (60205)",
+        60212 => "too many concurrent requests for this number (60212)",
+        60223 => "the SMS channel is disabled on the Verify service (60223)",
+        60410 => "Twilio's Fraud Guard blocked delivery to this number prefix (60410)",
+        60605 => "Geo Permissions block SMS to this country (60605)",
+        _ => return None,
+    })
+}
+
 fn status_diagnosis(status: u16, body: &str) -> String {
+    let code = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("code").and_then(serde_json::Value::as_u64));
+    if let Some(hint) = code.and_then(twilio_code_hint) {
+        let excerpt: String = body.chars().take(200).collect();
+        return format!(
+            "The bridge answered HTTP {status}: {hint}. HttpURLConnection throws for any status of 400 or more, so RSA never applies the Response Format. Body: {excerpt}"
+        );
+    }
     let hint = match status {
         401 => "the bridge refused the api_secret or verify_sid that RSA sent (check Account User Name / Account Password and the reserved characters & = + in them)",
         403 => "Verify refused the request (a service feature such as custom codes is not enabled, or delivery is blocked)",

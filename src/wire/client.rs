@@ -55,6 +55,18 @@ pub struct ClientResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The connection ended before the body its headers announced (only with [`BodyEnd::KeepWhatArrived`]).
+    pub truncated: bool,
+}
+
+/// What to do when the connection ends before the announced body is complete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyEnd {
+    /// An error (`Unexpected end of file`), as Node's client and most HTTP libraries report it.
+    Strict,
+    /// Hand over what arrived: the JDK's HttpURLConnection stream just ends early (its metered
+    /// stream returns end-of-file), so the caller sees a short body and no exception.
+    KeepWhatArrived,
 }
 
 impl ClientResponse {
@@ -165,6 +177,15 @@ pub async fn send(
     req: &ClientRequest,
     connector: &Connector,
 ) -> Result<ClientResponse, ClientError> {
+    send_with(req, connector, BodyEnd::Strict).await
+}
+
+/// Sends one request, choosing what a body cut short means.
+pub async fn send_with(
+    req: &ClientRequest,
+    connector: &Connector,
+    body_end: BodyEnd,
+) -> Result<ClientResponse, ClientError> {
     let target = Target::parse(&req.url)?;
     let (addr, via_proxy) = match &connector.proxy {
         Some(proxy) => {
@@ -211,9 +232,9 @@ pub async fn send(
                 .connect(name, tcp)
                 .await
                 .map_err(map_tls_error)?;
-            exchange(stream, request).await
+            exchange(stream, request, body_end).await
         } else {
-            exchange(tcp, request).await
+            exchange(tcp, request, body_end).await
         }
     };
     tokio::time::timeout(connector.read_timeout, exchange)
@@ -311,6 +332,7 @@ fn build_hyper_request(
 async fn exchange<S>(
     stream: S,
     request: http::Request<Full<Bytes>>,
+    body_end: BodyEnd,
 ) -> Result<ClientResponse, ClientError>
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -337,22 +359,49 @@ where
                 )
             })
             .collect();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(map_hyper_error)?
-            .to_bytes()
-            .to_vec();
+        let mut incoming = response.into_body();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(frame) = incoming.frame().await {
+            match frame {
+                Ok(frame) => {
+                    if let Some(data) = frame.data_ref() {
+                        body.extend_from_slice(data);
+                    }
+                }
+                Err(e) if ended_early(&e) && body_end == BodyEnd::KeepWhatArrived => {
+                    truncated = true;
+                    break;
+                }
+                Err(e) => return Err(map_hyper_error(e)),
+            }
+        }
         Ok(ClientResponse {
             status,
             headers,
             body,
+            truncated,
         })
     }
     .await;
     driver.abort();
     result
+}
+
+/// The connection ended before the body did: hyper's own "incomplete message", or over TLS an
+/// end of stream without close_notify.
+fn ended_early(e: &hyper::Error) -> bool {
+    if e.is_incomplete_message() {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::UnexpectedEof;
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn map_connect_error(e: std::io::Error) -> ClientError {

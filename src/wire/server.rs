@@ -218,6 +218,12 @@ async fn with_fault(
             tokio::time::sleep(Duration::from_millis(ms)).await;
             normal.await
         }
+        // A refused request never reaches the handler: nothing it would do (such as calling
+        // Verify) may happen. The connection is reset instead of answered.
+        Some(Fault::Refuse) => {
+            trigger.arm(Fault::Reset, 0);
+            json_error(500, "refused by an injected fault")
+        }
         Some(socket_level) => {
             let reply = normal.await;
             let len = hyper::body::Body::size_hint(reply.body())

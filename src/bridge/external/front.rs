@@ -194,6 +194,7 @@ mod tests {
                 ("Connection".into(), "keep-alive".into()),
             ],
             body: b"{}".to_vec(),
+            truncated: false,
         });
         assert_eq!(r.status(), 201);
         assert!(r.headers().get("content-type").is_some());
