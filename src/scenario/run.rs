@@ -299,6 +299,9 @@ async fn run_steps(
             }
             None => deliver(&s.rsa, mobile, tokencode, &ctx).await,
         };
+        // A Verify call the bridge gave up on (its time limit) is still answered later; wait a
+        // little for it so it is journaled with the step that caused it.
+        verify.settle(Duration::from_secs(2)).await;
         let exchanges: Vec<_> = journal.entries().into_iter().skip(before).collect();
         let unmet = expect::check(&step.expect, &delivery, &exchanges);
         outcomes.push(StepOutcome {

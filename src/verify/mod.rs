@@ -120,6 +120,7 @@ impl FakeVerify {
             journal,
             addr,
             redactor,
+            in_flight: std::sync::atomic::AtomicUsize::new(0),
         });
         let (shutdown, rx) = watch::channel(false);
         let task = tokio::spawn(server::accept_loop(listener, shared.clone(), rx));
@@ -130,6 +131,22 @@ impl FakeVerify {
             shutdown,
             task: Some(task),
         })
+    }
+
+    /// How many requests the fake is handling right now.
+    pub fn in_flight(&self) -> usize {
+        self.shared
+            .in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits (at most `limit`) until no request is being handled, so that a request the bridge
+    /// gave up on (its time limit) is still journaled in the step that caused it.
+    pub async fn settle(&self, limit: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
     }
 
     /// `http://127.0.0.1:PORT` (no trailing slash); Verify paths start with `/v2/`.

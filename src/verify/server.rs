@@ -50,6 +50,8 @@ pub struct Shared {
     pub addr: SocketAddr,
     /// Knows the secrets, for `/_sim/journal`.
     pub redactor: Redactor,
+    /// Requests being handled now (read by the runner, so a step's journal is complete).
+    pub in_flight: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -186,6 +188,17 @@ async fn handle(
     trigger: &FaultTrigger,
     req: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    shared
+        .in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Decremented on every way out, including a cancelled (dropped) request.
+    struct Done<'a>(&'a std::sync::atomic::AtomicUsize);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+    let _done = Done(&shared.in_flight);
     let r = receive(req).await;
     let at = iso8601(shared.verify.clock.now());
     if sim::is_sim_path(&r.path) {
