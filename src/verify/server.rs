@@ -99,7 +99,18 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch:
     let svc = service_fn(move |req| {
         let shared = shared.clone();
         let trigger = trigger.clone();
-        async move { Ok::<_, Infallible>(handle(&shared, &trigger, req).await) }
+        async move {
+            // Twilio finishes a request it has received even when the client hangs up (a
+            // Function past its time limit); so does the fake: the work runs in its own task,
+            // which hyper dropping this future does not cancel.
+            let work = tokio::spawn(async move { handle(&shared, &trigger, req).await });
+            let reply = work.await.unwrap_or_else(|_| {
+                let mut r = Response::new(Full::new(Bytes::from_static(b"{\"status\":500}")));
+                *r.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                r
+            });
+            Ok::<_, Infallible>(reply)
+        }
     });
     // Without a timer hyper has no header timeout: a client that never finishes its headers (or
     // an idle kept-alive connection) would hold a task and a socket until shutdown.
