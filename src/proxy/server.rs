@@ -235,12 +235,27 @@ async fn connect(mut client: TcpStream, head: &Head, options: &ProxyOptions) {
             .await;
         return;
     };
-    let Ok(mut upstream) = TcpStream::connect(route.upstream).await else {
-        let _ = client
-            .write_all(
-                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            )
-            .await;
+    let Some(ca) = &options.intercept else {
+        // A plain tunnel: a proxy that cannot reach the host says so with 502, and a host that
+        // resets the connection resets the client's too.
+        let Ok(mut upstream) = TcpStream::connect(route.upstream).await else {
+            let _ = client
+                .write_all(
+                    b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await;
+            return;
+        };
+        if client
+            .write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n")
+            .await
+            .is_ok()
+            && tokio::io::copy_bidirectional(&mut client, &mut upstream)
+                .await
+                .is_err()
+        {
+            let _ = client.set_zero_linger();
+        }
         return;
     };
     if client
@@ -250,10 +265,6 @@ async fn connect(mut client: TcpStream, head: &Head, options: &ProxyOptions) {
     {
         return;
     }
-    let Some(ca) = &options.intercept else {
-        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-        return;
-    };
     // Interception: the client's TLS ends here, with a certificate for the host it asked for,
     // signed by the proxy's own CA. A client that pins anything else refuses the handshake.
     let host = head
@@ -267,19 +278,31 @@ async fn connect(mut client: TcpStream, head: &Head, options: &ProxyOptions) {
     let Ok(mut decrypted) = tokio_rustls::TlsAcceptor::from(config).accept(client).await else {
         return;
     };
-    if route.upstream_tls {
-        let (Some(tls), Ok(name)) = (options.upstream_tls.clone(), ServerName::try_from(host))
-        else {
-            return;
-        };
-        if let Ok(mut upstream) = tokio_rustls::TlsConnector::from(tls)
-            .connect(name, upstream)
-            .await
-        {
-            let _ = tokio::io::copy_bidirectional(&mut decrypted, &mut upstream).await;
+    // The harness stands in for the host itself here, so the host's own failures (refused,
+    // reset) must reach the client as they would from the real host: as a reset, not a 502.
+    let relayed = match TcpStream::connect(route.upstream).await {
+        Err(_) => false,
+        Ok(upstream) if route.upstream_tls => {
+            let (Some(tls), Ok(name)) = (options.upstream_tls.clone(), ServerName::try_from(host))
+            else {
+                return;
+            };
+            match tokio_rustls::TlsConnector::from(tls)
+                .connect(name, upstream)
+                .await
+            {
+                Ok(mut upstream) => tokio::io::copy_bidirectional(&mut decrypted, &mut upstream)
+                    .await
+                    .is_ok(),
+                Err(_) => false,
+            }
         }
-    } else {
-        let _ = tokio::io::copy_bidirectional(&mut decrypted, &mut upstream).await;
+        Ok(mut upstream) => tokio::io::copy_bidirectional(&mut decrypted, &mut upstream)
+            .await
+            .is_ok(),
+    };
+    if !relayed {
+        let _ = decrypted.get_ref().0.set_zero_linger();
     }
 }
 
