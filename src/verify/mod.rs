@@ -24,7 +24,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -91,7 +90,8 @@ impl FakeVerify {
         clock: SimClock,
         journal: Journal,
     ) -> std::io::Result<FakeVerify> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let listener =
+            crate::wire::server::bind_listener(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))?;
         let addr = listener.local_addr()?;
         let mut redactor = Redactor::new();
         redactor.add("auth_token", &config.auth_token);

@@ -100,9 +100,26 @@ impl Drop for RunningServer {
     }
 }
 
+/// Listen backlog of every server of the harness. Tokio's `TcpListener::bind` uses 128, so a
+/// burst of more simultaneous connections (the load test's 200) loses SYNs and those clients
+/// wait a full SYN retransmission (1 s) before they are even accepted.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds a listener with [`LISTEN_BACKLOG`].
+pub fn bind_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Binds and starts serving in the background.
 pub async fn serve(options: ServerOptions, handler: Handler) -> std::io::Result<RunningServer> {
-    let listener = TcpListener::bind(options.bind).await?;
+    let listener = bind_listener(options.bind)?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let options = Arc::new(options);
