@@ -142,6 +142,15 @@ fn request(method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> V
     bytes
 }
 
+fn form_bytes(body: &[u8]) -> Vec<u8> {
+    request(
+        "POST",
+        PATH,
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body,
+    )
+}
+
 fn form(body: &str) -> Vec<u8> {
     request(
         "POST",
@@ -306,13 +315,10 @@ async fn survives_garbage(addr: SocketAddr, good: &[u8], expected_status: u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bridge_answers_a_body_over_64_kib_with_413_json_and_serves_the_next_client() {
     let c = chain().await;
-    // Declares a megabyte, sends a little over the limit, then waits for the answer.
-    let mut head = format!(
-        "POST {PATH} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000\r\n\r\n"
-    )
-    .into_bytes();
-    head.extend(std::iter::repeat_n(b'a', 64 * 1024 + 100));
-    let raw = exchange(c.bridge.addr(), &head).await;
+    // A megabyte, written whole before reading, as Java's HttpURLConnection does: the bridge
+    // reads (and discards) it and answers 413, rather than resetting a client still writing.
+    let body = vec![b'a'; 1_000_000];
+    let raw = exchange(c.bridge.addr(), &form_bytes(&body)).await;
     assert_eq!(raw.status, 413, "{}", raw.text());
     let json = raw.json();
     assert_eq!(json["status"], 413);
@@ -322,6 +328,40 @@ async fn the_bridge_answers_a_body_over_64_kib_with_413_json_and_serves_the_next
     );
     let next = exchange(c.bridge.addr(), &form(&good_form())).await;
     assert_eq!(next.status, 200, "{}", next.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bridge_refuses_a_declared_body_over_4_mib_at_once_with_413() {
+    let c = chain().await;
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\n"
+    );
+    let raw = exchange(c.bridge.addr(), head.as_bytes()).await;
+    assert_eq!(raw.status, 413, "{}", raw.text());
+    assert_eq!(raw.json()["status"], 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_runner_answers_408_to_a_body_that_never_arrives() {
+    let handler: server::Handler =
+        Arc::new(|_req| Box::pin(async { server::json(200, "{}".into()) }));
+    let running = server::serve(
+        ServerOptions {
+            header_timeout: Duration::from_millis(300),
+            ..ServerOptions::default()
+        },
+        handler,
+    )
+    .await
+    .expect("serves");
+    // Headers complete, 10 of 100 announced body bytes, then silence.
+    let raw = exchange(
+        running.addr(),
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789",
+    )
+    .await;
+    assert_eq!(raw.status, 408, "{}", raw.text());
+    assert_eq!(raw.json()["status"], 408);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
