@@ -55,7 +55,11 @@ async fn a_suite_over_every_regression_file_completes_with_one_outcome_each() {
     for o in &outcomes {
         assert_ne!(o.status, Status::Passed, "{}", o.file.display());
         let reason = o.reason().unwrap_or_default();
-        assert!(!reason.contains("panicked"), "{}: {reason}", o.file.display());
+        assert!(
+            !reason.contains("panicked"),
+            "{}: {reason}",
+            o.file.display()
+        );
         if o.file.ends_with("clock-at-year-zero.toml") {
             assert!(
                 reason.contains("out of the representable date range"),

@@ -49,7 +49,10 @@ fn mixed_suite(dir: &Path) {
             "[bridge]\nkind = \"function\"\nfile = \"does-not-exist.js\"\n\n[user]",
         ),
     );
-    write("f-delivers.toml", &good.replace("Integration-guide", "Second"));
+    write(
+        "f-delivers.toml",
+        &good.replace("Integration-guide", "Second"),
+    );
 }
 
 fn open_descriptors() -> Option<usize> {
@@ -216,7 +219,12 @@ fn a_run_of_every_bundled_scenario_leaves_no_temporary_files_and_writes_nothing_
     }
     let before = tree(cwd.path());
     let out = run_binary(
-        &[env!("CARGO_BIN_EXE_rsa-verify-sim"), "run", "scenarios", "-v"],
+        &[
+            env!("CARGO_BIN_EXE_rsa-verify-sim"),
+            "run",
+            "scenarios",
+            "-v",
+        ],
         &[("TMPDIR", tmp.path())],
         cwd.path(),
         Duration::from_secs(240),

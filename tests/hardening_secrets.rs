@@ -239,7 +239,11 @@ async fn no_secret_of_any_bundled_scenario_appears_in_transcripts_reasons_or_the
     let mut hits = Vec::new();
     for o in &outcomes {
         let label = o.file.display().to_string();
-        hits.extend(scan(&format!("transcript {label}"), &transcript::scenario(o), &needles));
+        hits.extend(scan(
+            &format!("transcript {label}"),
+            &transcript::scenario(o),
+            &needles,
+        ));
         hits.extend(scan(
             &format!("reason {label}"),
             &o.reason().unwrap_or_default(),
@@ -248,7 +252,12 @@ async fn no_secret_of_any_bundled_scenario_appears_in_transcripts_reasons_or_the
     }
     hits.extend(scan("run report -v", &report(&outcomes, true), &needles));
     hits.extend(scan("run report", &report(&outcomes, false), &needles));
-    assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "{} leaks:\n{}",
+        hits.len(),
+        hits.join("\n")
+    );
 }
 
 /// The bundled scenarios all pass, so failure texts (unmet expectations quoting expected and
@@ -296,9 +305,18 @@ async fn no_secret_appears_when_every_bundled_scenario_fails_its_expectations() 
     assert!(text.contains(" to receive api_secret = "), "{text}");
     let mut hits = scan("inverted run report", &report(&outcomes, true), &needles);
     for o in &outcomes {
-        hits.extend(scan("inverted reason", &o.reason().unwrap_or_default(), &needles));
+        hits.extend(scan(
+            "inverted reason",
+            &o.reason().unwrap_or_default(),
+            &needles,
+        ));
     }
-    assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "{} leaks:\n{}",
+        hits.len(),
+        hits.join("\n")
+    );
 }
 
 #[test]
@@ -316,7 +334,12 @@ fn no_secret_of_any_bundled_scenario_appears_in_the_binarys_output() {
     assert!(stdout.matches("RSA verdict").count() >= 15, "{stdout}");
     let mut hits = scan("stdout", &stdout, &needles);
     hits.extend(scan("stderr", &stderr, &needles));
-    assert!(hits.is_empty(), "{} leaks:\n{}", hits.len(), hits.join("\n"));
+    assert!(
+        hits.is_empty(),
+        "{} leaks:\n{}",
+        hits.len(),
+        hits.join("\n")
+    );
 }
 
 #[test]
@@ -335,13 +358,17 @@ fn the_scan_would_see_a_leak_in_every_spelling() {
             spelling,
         })
         .collect();
-    let basic = base64::engine::general_purpose::STANDARD.encode("someone-else:Tr0ub4dor&3=horse+staple");
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode("someone-else:Tr0ub4dor&3=horse+staple");
     for text in [
         "api_secret=Tr0ub4dor%263%3Dhorse%2Bstaple".to_string(),
         "Tr0ub4dor%263%3dhorse%2bstaple".to_string(),
         format!("Authorization: Basic {basic}"),
         "\"Tr0ub4dor&3=horse+staple\"".to_string(),
     ] {
-        assert!(!scan("t", &text, &needles).is_empty(), "not found in {text}");
+        assert!(
+            !scan("t", &text, &needles).is_empty(),
+            "not found in {text}"
+        );
     }
 }

@@ -546,6 +546,23 @@ async fn the_bridge_never_echoes_or_logs_the_api_secret_or_verify_sid_it_was_sen
             json.to_string().as_bytes(),
         );
         answers.push_str(&exchange(c.bridge.addr(), &raw).await.text());
+        // Broken JSON and an unsupported type holding the values.
+        for (content_type, text) in [
+            (
+                "application/json",
+                format!("{{\"api_secret\":\"{wrong_secret}\", \"verify_sid\": {wrong_sid}}}"),
+            ),
+            ("application/json", format!("{{\"api_secret\":\"{SECRET}")),
+            ("text/plain", body.clone()),
+        ] {
+            let raw = request(
+                "POST",
+                PATH,
+                &[("Content-Type", content_type)],
+                text.as_bytes(),
+            );
+            answers.push_str(&exchange(c.bridge.addr(), &raw).await.text());
+        }
         // Wrong path and wrong method too.
         answers.push_str(
             &exchange(
@@ -711,6 +728,35 @@ async fn the_server_runner_drops_a_silent_client_and_a_half_sent_head_within_its
     // Then a normal client is served.
     let raw = exchange(running.addr(), &request("GET", "/", &[], b"")).await;
     assert_eq!(raw.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_runner_closes_an_idle_kept_alive_connection_after_its_header_timeout() {
+    let handler: server::Handler =
+        Arc::new(|_req| Box::pin(async { server::json(200, "{}".into()) }));
+    let running = server::serve(
+        ServerOptions {
+            header_timeout: Duration::from_millis(300),
+            ..ServerOptions::default()
+        },
+        handler,
+    )
+    .await
+    .expect("serves");
+    let mut stream = TcpStream::connect(running.addr()).await.expect("connect");
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("write");
+    let raw = read_response(&mut stream).await;
+    assert_eq!(raw.status, 200);
+    // Kept alive, then silent: the next head never comes.
+    assert!(
+        closed_within(&mut stream, Duration::from_secs(5))
+            .await
+            .is_some(),
+        "an idle kept-alive connection stayed open for 5 s"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
