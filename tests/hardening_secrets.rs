@@ -8,8 +8,9 @@
 //! `{:?}` and JSON quote them, and base64 as inside HTTP Basic auth `user:secret` (the exact
 //! header value for the users the harness pairs them with, and every 3-byte alignment).
 //!
-//! Scanned: verbose transcripts, reasons and the `run` report of a library run of scenarios/,
-//! and stdout/stderr of the real binary running `run scenarios -v`.
+//! Scanned: verbose transcripts, reasons and the `run` report of a library run of scenarios/ (and
+//! of copies whose expectations fail), stdout/stderr of the real binary running
+//! `run scenarios -v`, and `render` / `lint` (text and `--json`) of every bundled scenario.
 //! (src/report/ does not exist in this tree; when report formats land, add them here.)
 
 use std::collections::BTreeSet;
@@ -340,6 +341,69 @@ fn no_secret_of_any_bundled_scenario_appears_in_the_binarys_output() {
         hits.len(),
         hits.join("\n")
     );
+}
+
+#[test]
+fn no_secret_appears_in_render_or_lint_of_any_bundled_scenario_text_or_json() {
+    let needles = needles();
+    let mut hits = Vec::new();
+    let mut runs = 0;
+    for file in load::discover(&[scenarios_dir()]).expect("scenarios/") {
+        let path = file.display().to_string();
+        for args in [
+            vec!["render", path.as_str()],
+            vec!["render", "--json", path.as_str()],
+            vec!["lint", path.as_str()],
+            vec!["lint", "--json", path.as_str()],
+        ] {
+            let out = Command::new(env!("CARGO_BIN_EXE_rsa-verify-sim"))
+                .args(&args)
+                .output()
+                .expect("the binary runs");
+            runs += 1;
+            let what = args.join(" ");
+            hits.extend(scan(&what, &String::from_utf8_lossy(&out.stdout), &needles));
+            hits.extend(scan(&what, &String::from_utf8_lossy(&out.stderr), &needles));
+        }
+    }
+    assert!(runs >= 60);
+    assert!(
+        hits.is_empty(),
+        "{} leaks:\n{}",
+        hits.len(),
+        hits.join("\n")
+    );
+}
+
+/// The malformed corpus too: errors at load time are printed before any redactor exists.
+#[test]
+fn no_secret_of_the_malformed_corpus_appears_when_it_is_run() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rsa-verify-sim"))
+        .args(["run", "--timeout", "20", "-v", "tests/corpus"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("scenarios: "), "{text}");
+    for secret in [
+        "corpus-secret-7Qm2xw",
+        "pr0xy-Pass!",
+        "90817263",
+        "31415926",
+    ] {
+        let secret = Secret {
+            label: "corpus".into(),
+            value: secret.into(),
+            basic_users: vec!["rsa-am".into()],
+        };
+        for spelling in spellings(&secret) {
+            assert!(!text.contains(&spelling), "{spelling:?} in:\n{text}");
+        }
+    }
 }
 
 #[test]
