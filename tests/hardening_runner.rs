@@ -347,3 +347,81 @@ async fn the_scenario_timeout_stops_a_slow_response_format_decision() {
         "a 2 s scenario timeout took {took:?} to stop the scenario"
     );
 }
+
+#[test]
+fn the_certs_command_leaves_only_its_pem_files_even_when_it_fails() {
+    let tmp = tempfile::tempdir().expect("TMPDIR");
+    let out = tempfile::tempdir().expect("out");
+    let bin = env!("CARGO_BIN_EXE_rsa-verify-sim");
+    let dir = out.path().join("certs");
+    let dir_arg = dir.display().to_string();
+    let ok = run_binary(
+        &[
+            bin,
+            "certs",
+            "--host",
+            "demo.twil.io",
+            "--event",
+            "all",
+            &dir_arg,
+        ],
+        &[("TMPDIR", tmp.path())],
+        out.path(),
+        Duration::from_secs(120),
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let written = tree(&dir);
+    assert!(written.len() >= 6, "{written:?}");
+    for f in &written {
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        assert!(name.ends_with(".pem"), "a stray file: {}", f.display());
+    }
+    // A failing run (dates out of range) into a fresh folder, and one refusing to overwrite.
+    let failed_dir = out.path().join("failed");
+    let failed_arg = failed_dir.display().to_string();
+    for args in [
+        vec![
+            bin,
+            "certs",
+            "--host",
+            "demo.twil.io",
+            "--now",
+            "0000-01-01",
+            failed_arg.as_str(),
+        ],
+        vec![bin, "certs", "--host", "demo.twil.io", dir_arg.as_str()],
+    ] {
+        let o = run_binary(
+            &args,
+            &[("TMPDIR", tmp.path())],
+            out.path(),
+            Duration::from_secs(120),
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    assert_eq!(
+        tree(&dir),
+        written,
+        "a refused overwrite changed the folder"
+    );
+    assert!(
+        tree(&failed_dir).iter().all(|f| f.is_dir()),
+        "a failed run left files: {:?}",
+        tree(&failed_dir)
+    );
+    assert_eq!(
+        tree(tmp.path()),
+        Vec::<PathBuf>::new(),
+        "temporary files left behind"
+    );
+}
