@@ -25,7 +25,7 @@ use rsa_verify_sim::plugin::template::{
     Context, Vars,
 };
 use rsa_verify_sim::proxy::head;
-use rsa_verify_sim::scenario::load;
+use rsa_verify_sim::scenario::{load, parse_duration};
 
 /// `default` cases, or `PROPTEST_CASES` when set.
 fn cases(default: u32) -> Config {
@@ -406,6 +406,64 @@ proptest! {
                     prop_assert!(p <= pattern.chars().count() + 1, "position {p} in {pattern:?}");
                 }
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(2000))]
+
+    #[test]
+    fn durations_parse_or_refuse_without_panicking(text in "[-+ ]?[0-9]{0,25}[smhdxy ]{0,2}") {
+        if let Ok(d) = parse_duration(&text) {
+            prop_assert!(d.whole_seconds() >= 0 || text.trim_start().starts_with(['-', '+']));
+        }
+    }
+
+    #[test]
+    fn scenario_values_at_their_extremes_load_or_fail_with_a_position(
+        start in prop_oneof![
+            Just("0000-01-01T00:00:00Z".to_string()),
+            Just("9999-12-31T23:59:59Z".to_string()),
+            Just("2026-02-30".to_string()),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2}))?",
+        ],
+        advance in "[0-9]{1,22}[smhd]",
+        days in prop_oneof![any::<i64>(), -1000i64..100_000],
+        small in any::<i64>(),
+    ) {
+        let text = format!(
+            "name = \"x\"\n[rsa]\nbase_url = \"https://demo.twil.io/fn\"\nsuccess_code = \"pending\"\nresponse_format = 'x'\nlifetime_minutes = {small}\nread_timeout_ms = {small}\n[tls]\nleaf_days_after = {days}\nroot_days_before = {days}\n[verify]\ncode_length = {small}\n[clock]\nstart = \"{start}\"\n[[steps]]\nadvance = \"{advance}\"\nexpect = {{ delivered = true }}\n"
+        );
+        if let Err(e) = load::parse(Path::new("fuzz.toml"), &text) {
+            position_is_inside(&text, &e)?;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(24))]
+
+    /// Expensive (a whole chain of keys per case): few cases, spread over every representable instant.
+    #[test]
+    fn certificate_chains_generate_or_refuse_for_any_clock_instant(
+        unix in prop_oneof![
+            -377_705_116_800i64..253_402_300_799,
+            Just(-62_167_219_200i64),   // 0000-01-01
+            Just(253_402_300_799i64),   // 9999-12-31T23:59:59
+            Just(-62_135_596_800i64),   // 0001-01-01
+        ],
+        before in prop_oneof![Just(30i64), 0i64..80_000],
+        after in prop_oneof![Just(3650i64), 0i64..80_000],
+    ) {
+        let now = time::OffsetDateTime::from_unix_timestamp(unix).expect("in range");
+        let spec = PkiSpec {
+            root_days_before: before,
+            root_days_after: after,
+            ..PkiSpec::default()
+        };
+        if let Ok(pki) = Pki::generate("demo.twil.io", &spec, now) {
+            prop_assert!(pki.get("leaf").is_some());
         }
     }
 }

@@ -144,7 +144,7 @@ pub struct ForwardProxy {
 impl ForwardProxy {
     /// Starts the proxy on an ephemeral loopback port.
     pub async fn start(options: ProxyOptions) -> std::io::Result<ForwardProxy> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let listener = crate::wire::server::bind_listener(SocketAddr::from(([127, 0, 0, 1], 0)))?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(accept_loop(listener, Arc::new(options), stopped));

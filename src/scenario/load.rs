@@ -119,7 +119,10 @@ pub fn parse(file: &Path, text: &str) -> Result<ScenarioFile, LoadError> {
             }
             None => (None, None),
         };
-        let message = e.message().trim().to_string();
+        let mut message = e.message().trim().to_string();
+        if let Some(span) = e.span() {
+            message = hide_secret_value(text, span.start, message);
+        }
         LoadError {
             file: file.to_path_buf(),
             line,
@@ -130,6 +133,34 @@ pub fn parse(file: &Path, text: &str) -> Result<ScenarioFile, LoadError> {
     })?;
     check(file, text, &scenario)?;
     Ok(scenario)
+}
+
+/// Keys whose values are secrets (redacted in every output, so a load error must not quote them).
+const SECRET_KEYS: &[&str] = &["password", "api_secret", "auth_token", "require_password"];
+
+/// serde quotes a mistyped value (``invalid type: integer `90817263`, expected a string``); when
+/// the value belongs to a secret key, the quoted text is replaced. Load errors are printed before
+/// any redactor knows the scenario's secrets.
+fn hide_secret_value(text: &str, value_start: usize, message: String) -> String {
+    let Some(before) = text.get(..value_start) else {
+        return message;
+    };
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let key = line
+        .trim_end()
+        .strip_suffix('=')
+        .map(str::trim_end)
+        .and_then(|k| k.rsplit([' ', '\t', '{', ',', '.']).next())
+        .map(|k| k.trim_matches(['"', '\'']));
+    if !key.is_some_and(|k| SECRET_KEYS.contains(&k)) {
+        return message;
+    }
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { "[REDACTED]" } else { part })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Rules serde cannot express.
@@ -326,6 +357,24 @@ delivered = true
         );
         let err = parse(Path::new("m.toml"), &text).unwrap_err();
         assert_eq!((err.line, err.column), (Some(10), Some(1)), "{err}");
+    }
+
+    #[test]
+    fn a_mistyped_secret_is_not_quoted_in_the_error() {
+        let text = MINIMAL.replace("success_code", "password = 90817263\nsuccess_code");
+        let err = parse(Path::new("m.toml"), &text).unwrap_err();
+        assert!(!err.to_string().contains("90817263"), "{err}");
+        assert!(err.message.contains("integer `[REDACTED]`"), "{err}");
+        let inline = MINIMAL.replace(
+            "success_code",
+            "proxy = { host = \"p\", port = 1, user = \"u\", password = 55512345 }\nsuccess_code",
+        );
+        let err = parse(Path::new("m.toml"), &inline).unwrap_err();
+        assert!(!err.to_string().contains("55512345"), "{err}");
+        // Other keys keep the quoted value, which is what makes the error useful.
+        let other = MINIMAL.replace("success_code = \"pending\"", "success_code = 42");
+        let err = parse(Path::new("m.toml"), &other).unwrap_err();
+        assert!(err.message.contains("`42`"), "{err}");
     }
 
     #[test]

@@ -24,7 +24,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -107,7 +106,7 @@ impl FakeVerify {
         clock: SimClock,
         journal: Journal,
     ) -> std::io::Result<FakeVerify> {
-        let listener = TcpListener::bind(bind).await?;
+        let listener = crate::wire::server::bind_listener(bind)?;
         let addr = listener.local_addr()?;
         let mut redactor = Redactor::new();
         redactor.add("auth_token", &config.auth_token);

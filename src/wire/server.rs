@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -53,7 +53,7 @@ pub struct ServerOptions {
     pub tls: Option<SharedTls>,
     /// Largest request body accepted; larger gets 413.
     pub max_body_bytes: usize,
-    /// Time a client has to send its request headers.
+    /// Time a client has to send its request headers (and, once they arrived, its body; 408 after).
     pub header_timeout: Duration,
     /// Faults to inject into this server's answers (each request counts as a `create`).
     pub faults: Option<Arc<Mutex<FaultSchedule>>>,
@@ -100,9 +100,26 @@ impl Drop for RunningServer {
     }
 }
 
+/// Listen backlog of every server of the harness. Tokio's `TcpListener::bind` uses 128, so a
+/// burst of more simultaneous connections (the load test's 200) loses SYNs and those clients
+/// wait a full SYN retransmission (1 s) before they are even accepted.
+pub const LISTEN_BACKLOG: u32 = 1024;
+
+/// Binds a listener with [`LISTEN_BACKLOG`].
+pub fn bind_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Binds and starts serving in the background.
 pub async fn serve(options: ServerOptions, handler: Handler) -> std::io::Result<RunningServer> {
-    let listener = TcpListener::bind(options.bind).await?;
+    let listener = bind_listener(options.bind)?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let options = Arc::new(options);
@@ -175,6 +192,7 @@ where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + AbortiveClose + Unpin + Send + 'static,
 {
     let max_body = options.max_body_bytes;
+    let body_timeout = options.header_timeout;
     let (stream, trigger) = FaultIo::new(stream);
     let faults = options.faults.clone();
     let service = service_fn(move |req: http::Request<Incoming>| {
@@ -186,7 +204,12 @@ where
                 .as_ref()
                 .and_then(|f| lock(f).next(Operation::Create));
             Ok::<_, Infallible>(
-                with_fault(fault, &trigger, handle(req, peer, max_body, handler)).await,
+                with_fault(
+                    fault,
+                    &trigger,
+                    handle(req, peer, max_body, body_timeout, handler),
+                )
+                .await,
             )
         }
     });
@@ -240,21 +263,30 @@ async fn handle(
     req: http::Request<Incoming>,
     peer: SocketAddr,
     max_body: usize,
+    body_timeout: Duration,
     handler: Handler,
 ) -> Reply {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, max_body).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                return json_error(
-                    413,
-                    &format!("request body is larger than the limit of {max_body} bytes"),
-                );
-            }
-            return json_error(400, "the request body could not be read");
+    let body = match tokio::time::timeout(body_timeout, read_body(body, max_body)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(BodyError::TooLarge)) => {
+            return json_error(
+                413,
+                &format!("request body is larger than the limit of {max_body} bytes"),
+            )
+        }
+        Ok(Err(BodyError::Unreadable)) => {
+            return json_error(400, "the request body could not be read")
+        }
+        // A client that announces a body and never sends it must not hold the connection.
+        Err(_) => {
+            return json_error(
+                408,
+                &format!(
+                    "the request body did not arrive within {} ms",
+                    body_timeout.as_millis()
+                ),
+            )
         }
     };
     handler(IncomingRequest {
@@ -265,6 +297,43 @@ async fn handle(
         peer,
     })
     .await
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Bodies this far over the limit are still read (and discarded) before the 413, so the client,
+/// which is usually still writing, reads the answer instead of a reset; beyond it the
+/// connection is dropped.
+const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Reads a body of at most `max_body` bytes. An oversized body is drained up to [`DRAIN_LIMIT`]
+/// first: closing a socket with unread data makes the kernel send RST, and the client would see
+/// "Connection reset" instead of the 413.
+async fn read_body(mut body: Incoming, max_body: usize) -> Result<Bytes, BodyError> {
+    // A declared length past the drain limit is refused before a byte of it is read.
+    if hyper::body::Body::size_hint(&body).lower() > DRAIN_LIMIT as u64 {
+        return Err(BodyError::TooLarge);
+    }
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        if let Ok(data) = frame.into_data() {
+            total = total.saturating_add(data.len());
+            if total <= max_body {
+                kept.extend_from_slice(&data);
+            } else if total > DRAIN_LIMIT {
+                return Err(BodyError::TooLarge);
+            }
+        }
+    }
+    if total > max_body {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(Bytes::from(kept))
 }
 
 /// A JSON response with the given status and body text.
