@@ -125,7 +125,7 @@ async fn a_hanging_a_failing_an_unloadable_and_an_unstartable_scenario_are_each_
     assert!(reason(4).contains("bridge kind"), "{}", reason(4));
 
     // The report names every file, with its verdict, and the reasons.
-    let text = report(&outcomes, false);
+    let text = report(&outcomes, false, false);
     for (name, status) in &summary {
         let label = match status {
             Status::Passed => "PASS ",

@@ -251,8 +251,23 @@ async fn no_secret_of_any_bundled_scenario_appears_in_transcripts_reasons_or_the
             &needles,
         ));
     }
-    hits.extend(scan("run report -v", &report(&outcomes, true), &needles));
-    hits.extend(scan("run report", &report(&outcomes, false), &needles));
+    hits.extend(scan(
+        "run report -v",
+        &report(&outcomes, true, false),
+        &needles,
+    ));
+    hits.extend(scan(
+        "run report",
+        &report(&outcomes, false, false),
+        &needles,
+    ));
+    // Every machine-readable report format too.
+    let junit = rsa_verify_sim::report::junit(&outcomes, "rsa-verify-sim").expect("junit");
+    let json = rsa_verify_sim::report::json(&outcomes).expect("json");
+    let html = rsa_verify_sim::report::html(&outcomes).expect("html");
+    hits.extend(scan("JUnit report", &junit, &needles));
+    hits.extend(scan("JSON report", &json, &needles));
+    hits.extend(scan("HTML report", &html, &needles));
     assert!(
         hits.is_empty(),
         "{} leaks:\n{}",
@@ -302,9 +317,13 @@ async fn no_secret_appears_when_every_bundled_scenario_fails_its_expectations() 
         .filter(|o| o.status == rsa_verify_sim::scenario::Status::Failed)
         .count();
     assert!(failed >= 15, "only {failed} inverted scenarios failed");
-    let text = report(&outcomes, true);
+    let text = report(&outcomes, true, false);
     assert!(text.contains(" to receive api_secret = "), "{text}");
-    let mut hits = scan("inverted run report", &report(&outcomes, true), &needles);
+    let mut hits = scan(
+        "inverted run report",
+        &report(&outcomes, true, false),
+        &needles,
+    );
     for o in &outcomes {
         hits.extend(scan(
             "inverted reason",
