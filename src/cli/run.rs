@@ -112,6 +112,9 @@ pub fn run(args: Args) -> ExitCode {
         });
         suite::run_paths(&args.paths, &options).await
     });
+    // A Response Format still scanning a huge body after its scenario timed out must not hold the
+    // process open: everything that matters has been collected.
+    runtime.shutdown_background();
     if options.progress.is_some() {
         eprint!("\r\x1b[2K");
     }

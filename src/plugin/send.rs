@@ -85,7 +85,28 @@ pub async fn send(
         });
         return delivery;
     }
-    let decision = response::decide(&format, &config.success_code, &body, config.quirks.compare);
+    // A pathological Response Format can scan a large body for a long time, as it would in Java.
+    // Run it off the async workers so the scenario's timeout can still report the scenario.
+    let (success_code, compare, text) = (
+        config.success_code.clone(),
+        config.quirks.compare,
+        body.clone(),
+    );
+    let decision = match tokio::task::spawn_blocking(move || {
+        response::decide(&format, &success_code, &text, compare)
+    })
+    .await
+    {
+        Ok(decision) => decision,
+        Err(_) => {
+            delivery.failure = Some(Failure {
+                class: FailureClass::ResponseDidNotMatch,
+                message: "the Response Format check failed inside the simulator".into(),
+                diagnosis: "The regex engine stopped unexpectedly on this body; please report it with the Response Format.".into(),
+            });
+            return delivery;
+        }
+    };
     if !decision.success {
         let class = if decision.found.is_some() {
             FailureClass::ResponseMismatch
