@@ -64,6 +64,7 @@
 //!         account_sid: config.account_sid.clone(),
 //!         auth_token: config.auth_token.clone(),
 //!         time_limit: Duration::from_secs(10),
+//!         protected: false,
 //!     },
 //!     None, // plain HTTP here; pass a TLS identity to test certificate pinning too
 //!     FaultPlan::default(),

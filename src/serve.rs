@@ -151,6 +151,7 @@ pub async fn start(options: &ServeOptions) -> Result<Served, String> {
             account_sid: account_sid.clone(),
             auth_token: auth_token.clone(),
             time_limit: Duration::from_secs(10),
+            protected: false,
         };
         let bind = SocketAddr::new(options.listen, options.bridge_port);
         let bridge = BundledBridge::start_on(

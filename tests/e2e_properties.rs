@@ -59,6 +59,7 @@ fn chain() -> Chain {
                 account_sid: config.account_sid.clone(),
                 auth_token: config.auth_token.clone(),
                 time_limit: Duration::from_secs(10),
+                protected: false,
             },
             Some(Arc::new(RwLock::new(tls))),
             FaultPlan::default(),

@@ -278,6 +278,7 @@ fn bridge_env() -> BridgeEnv {
         faults: FaultPlan::default(),
         tls: None,
         work_dir: root().to_path_buf(),
+        protected: false,
     }
 }
 

@@ -96,6 +96,7 @@ async fn setup() -> Setup {
             account_sid: verify_config.account_sid.clone(),
             auth_token: verify_config.auth_token.clone(),
             time_limit: Duration::from_secs(60),
+            protected: false,
         },
         Some(Arc::new(RwLock::new(tls))),
         FaultPlan::none(),

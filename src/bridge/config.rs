@@ -20,4 +20,7 @@ pub struct BridgeConfig {
     pub auth_token: String,
     /// Twilio Functions stop a request after 10 seconds (504); tests may shorten it.
     pub time_limit: Duration,
+    /// A *protected* Function: Twilio's gateway refuses requests without a valid
+    /// `X-Twilio-Signature` (400), which RSA's plug-in cannot send.
+    pub protected: bool,
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use super::config::BridgeConfig;
-use super::{event, serialize};
+use super::{event, serialize, signature};
 use crate::plugin::encode::url_encode;
 use crate::wire::client::{self, ClientRequest, Connector};
 use crate::wire::server::{json, json_error, IncomingRequest, Reply};
@@ -28,6 +28,11 @@ pub async fn handle(config: &BridgeConfig, req: IncomingRequest) -> Reply {
     if req.uri.path() != config.path {
         return json_error(404, &format!("no Function at {}", req.uri.path()));
     }
+    if config.protected {
+        if let Some(refusal) = signature::gate(&req, &config.auth_token, &public_url(&req)) {
+            return refusal;
+        }
+    }
     let event = match event::from_request(&req) {
         Ok(event) => event,
         Err(message) => return json_error(400, &message),
@@ -47,6 +52,14 @@ pub async fn handle(config: &BridgeConfig, req: IncomingRequest) -> Reply {
             ),
         ),
     }
+}
+
+/// The URL as the caller used it, which a Twilio signature covers. Behind the harness's TLS the
+/// scheme is https; the host comes from the Host header.
+pub fn public_url(req: &IncomingRequest) -> String {
+    let host = req.header("host").unwrap_or("localhost");
+    let path = req.uri.path_and_query().map_or("/", |p| p.as_str());
+    format!("https://{host}{path}")
 }
 
 /// Compares both shared values in constant time, so response timing does not reveal how much of a
@@ -159,6 +172,7 @@ mod tests {
             account_sid: "AC1".into(),
             auth_token: "tok".into(),
             time_limit: Duration::from_secs(1),
+            protected: false,
         }
     }
 

@@ -17,6 +17,7 @@ pub mod external;
 pub mod handler;
 pub mod serialize;
 pub mod server;
+pub mod signature;
 
 pub use config::BridgeConfig;
 pub use server::BundledBridge;

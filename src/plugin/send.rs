@@ -370,15 +370,23 @@ fn status_diagnosis(status: u16, body: &str) -> String {
         401 => "the bridge refused the api_secret or verify_sid that RSA sent (check Account User Name / Account Password and the reserved characters & = + in them)",
         403 => "Verify refused the request (a service feature such as custom codes is not enabled, or delivery is blocked)",
         404 => "nothing answers at the Base URL's path (check the Function's path)",
-        400 => "Verify rejected a parameter (often To without a leading + or with a space)",
+        400 => "the bridge refused the request",
         429 => "a rate limit was hit (too many sends to this number)",
         500 => "the bridge failed while handling the request",
         504 => "the bridge did not finish in time (the Functions 10-second limit)",
         _ => "the bridge answered with an error status",
     };
     let excerpt: String = body.chars().take(200).collect();
+    let says = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str().map(str::to_string))
+        })
+        .map(|m| format!(" (the bridge says: {m})"))
+        .unwrap_or_default();
     format!(
-        "The bridge answered HTTP {status}: {hint}. HttpURLConnection throws for any status of 400 or more, so RSA never applies the Response Format. Body: {excerpt}"
+        "The bridge answered HTTP {status}: {hint}{says}. HttpURLConnection throws for any status of 400 or more, so RSA never applies the Response Format. Body: {excerpt}"
     )
 }
 

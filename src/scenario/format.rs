@@ -94,6 +94,11 @@ pub struct BridgeSection {
     /// `command`: a path polled until the program answers (default: the bridge's path).
     #[serde(default)]
     pub ready_path: Option<String>,
+    /// `public` (default) or `protected`: Twilio's gateway then refuses requests without a valid
+    /// `X-Twilio-Signature`, which RSA's plug-in cannot send (the harness checks it in front of
+    /// every bridge kind; twilio-run does not).
+    #[serde(default)]
+    pub visibility: Visibility,
     /// The bridge's shared secret (default: the `[rsa]` Account Password, i.e. configured to match).
     #[serde(default)]
     pub api_secret: Option<String>,
@@ -118,6 +123,15 @@ pub struct BridgeSection {
 }
 
 pub use crate::bridge::BridgeKind;
+
+/// See [`BridgeSection::visibility`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Protected,
+}
 
 /// The fake Verify service.
 #[derive(Clone, Debug, Deserialize)]

@@ -105,6 +105,7 @@ pub async fn start_bridge(
             account_sid: env.account_sid.clone(),
             auth_token: env.auth_token.clone(),
             time_limit: env.time_limit,
+            protected: env.protected,
         };
         let bridge = BundledBridge::start(config, env.tls.clone(), env.faults.clone())
             .await

@@ -232,6 +232,7 @@ async fn run_steps(
         faults: s.bridge.faults.clone(),
         tls: tls.clone(),
         work_dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+        protected: s.bridge.visibility == super::format::Visibility::Protected,
     };
     let bridge = parties::start_bridge(file, s, options, &bridge_env).await?;
     let bridge_addr = bridge.connect_to().ok_or(

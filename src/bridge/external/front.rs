@@ -36,8 +36,20 @@ const HOP_BY_HOP: [&str; 9] = [
 /// Starts the front on an ephemeral loopback port, forwarding to `upstream`.
 pub async fn start(env: &BridgeEnv, upstream: SocketAddr) -> Result<RunningServer, String> {
     let time_limit = env.time_limit;
-    let handler: server::Handler =
-        Arc::new(move |req| Box::pin(async move { forward(req, upstream, time_limit).await }));
+    // Twilio's gateway checks a protected Function's signature before the Function runs.
+    let gate_token = env.protected.then(|| env.auth_token.clone());
+    let handler: server::Handler = Arc::new(move |req| {
+        let gate_token = gate_token.clone();
+        Box::pin(async move {
+            if let Some(token) = gate_token {
+                let url = crate::bridge::handler::public_url(&req);
+                if let Some(refusal) = crate::bridge::signature::gate(&req, &token, &url) {
+                    return refusal;
+                }
+            }
+            forward(req, upstream, time_limit).await
+        })
+    });
     let options = ServerOptions {
         tls: env.tls.clone(),
         faults: (!env.faults.is_empty())
@@ -134,6 +146,7 @@ mod tests {
             faults: FaultPlan::default(),
             tls: None,
             work_dir: Default::default(),
+            protected: false,
         }
     }
 

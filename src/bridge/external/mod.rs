@@ -64,6 +64,8 @@ pub struct BridgeEnv {
     pub tls: Option<SharedTls>,
     /// The scenario file's folder (working directory for relative paths).
     pub work_dir: PathBuf,
+    /// A protected Function: the front refuses requests without a valid `X-Twilio-Signature`.
+    pub protected: bool,
 }
 
 /// A running external bridge.
