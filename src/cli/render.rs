@@ -97,10 +97,7 @@ fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim();
     match e.span() {
         Some(span) => {
-            let offset = span.start.min(text.len());
-            let before = text.get(..offset).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let (line, column) = crate::scenario::load::line_col(text, span.start);
             format!("{origin}:{line}:{column}: {message}")
         }
         None => format!("{origin}: {message}"),

@@ -242,7 +242,7 @@ fn check(file: &Path, text: &str, s: &ScenarioFile) -> Result<(), LoadError> {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let mut prefix_end = offset;
     while !text.is_char_boundary(prefix_end) {
