@@ -159,6 +159,7 @@ async fn a_hanging_a_failing_an_unloadable_and_an_unstartable_scenario_are_each_
 
 /// Runs the binary with a bound; kills it if it outlives the bound.
 fn run_binary(args: &[&str], envs: &[(&str, &Path)], cwd: &Path, bound: Duration) -> Output {
+    use std::io::Read;
     let mut cmd = Command::new(args[0]);
     cmd.args(&args[1..])
         .current_dir(cwd)
@@ -169,20 +170,40 @@ fn run_binary(args: &[&str], envs: &[(&str, &Path)], cwd: &Path, bound: Duration
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("the binary starts");
+    // Read both pipes while the child runs: a verbose run writes more than a pipe holds, and a
+    // child blocked on a full pipe never exits.
+    let mut out_pipe = child.stdout.take().expect("piped stdout");
+    let mut err_pipe = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out_pipe.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err_pipe.read_to_end(&mut v);
+        v
+    });
     let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if started.elapsed() > bound {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
+            let _ = child.wait();
+            let stdout = out_reader.join().unwrap_or_default();
             panic!(
                 "{args:?} still running after {bound:?}; stdout:\n{}",
-                String::from_utf8_lossy(&out.stdout)
+                String::from_utf8_lossy(&stdout)
             );
         }
         std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
     }
 }
 

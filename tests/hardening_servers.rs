@@ -332,7 +332,7 @@ async fn the_bridge_answers_a_body_over_64_kib_with_413_json_and_serves_the_next
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_bridge_refuses_a_declared_body_over_4_mib_at_once_with_413() {
+async fn the_bridge_refuses_a_declared_body_over_the_drain_limit_at_once_with_413() {
     let c = chain().await;
     let head = format!(
         "POST {PATH} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000000000\r\n\r\n"
@@ -633,8 +633,17 @@ async fn the_fake_verify_answers_a_body_over_64_kib_with_413_json_and_serves_the
 async fn the_fake_verify_answers_an_unknown_method_with_405_json() {
     let (fake, config) = fake_verify().await;
     let path = format!("/v2/Services/{}/Verifications", config.services[0].sid);
+    use base64::Engine;
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{}", config.account_sid, config.auth_token));
+    let auth = format!("Basic {basic}");
+    // With credentials: Twilio checks them before anything else (an anonymous PUT gets 20003).
     for method in ["PUT", "DELETE", "PATCH"] {
-        let raw = exchange(fake.addr(), &request(method, &path, &[], b"")).await;
+        let raw = exchange(
+            fake.addr(),
+            &request(method, &path, &[("Authorization", auth.as_str())], b""),
+        )
+        .await;
         assert_eq!(raw.status, 405, "{method}: {}", raw.text());
         assert_eq!(raw.json()["status"], 405, "{method}");
     }

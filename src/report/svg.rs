@@ -114,7 +114,7 @@ fn labels(a: &Arrow<'_>, r: &Redactor) -> (Vec<String>, String) {
         Kind::Request => {
             lines.push(request_line);
             for (k, v) in e.form.iter().take(SHOWN_FIELDS) {
-                lines.push(format!("{k}={:?}", r.redact(v)));
+                lines.push(format!("{}={:?}", r.redact(k), r.redact(v)));
             }
             if e.form.len() > SHOWN_FIELDS {
                 let more = e.form.len() - SHOWN_FIELDS;

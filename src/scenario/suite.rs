@@ -159,7 +159,11 @@ async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutc
         match slot {
             Slot::Done(outcome) => handles.push(Handle::Done(outcome)),
             Slot::Run(loaded) => {
-                let permits = permits.clone();
+                // Scenarios start in file order (a permit is taken before the next is spawned),
+                // so `--fail-fast` never skips a file listed before the one that failed.
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    continue;
+                };
                 let run = options.run.clone();
                 let file = loaded.file.clone();
                 let name = loaded.scenario.name.clone();
@@ -169,7 +173,7 @@ async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutc
                 let fail_fast = options.fail_fast;
                 let mut cancel = options.cancel.clone();
                 let task = tokio::spawn(async move {
-                    let _permit = permits.acquire_owned().await;
+                    let _permit = permit;
                     let not_run = |why: &str| {
                         ScenarioOutcome::error(
                             loaded.file.clone(),

@@ -96,7 +96,9 @@ fn request(out: &mut String, e: &Exchange, redactor: &Redactor) {
         let _ = writeln!(
             out,
             "      {:<width$} = {:?}{note}",
-            k,
+            // A name can hold secret too: naive splitting turns the part of a password after
+            // its `&` into a field name.
+            cut_value(&redactor.redact(k)),
             shown,
             width = width
         );

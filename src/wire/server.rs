@@ -305,9 +305,10 @@ enum BodyError {
 }
 
 /// Bodies this far over the limit are still read (and discarded) before the 413, so the client,
-/// which is usually still writing, reads the answer instead of a reset; beyond it the
-/// connection is dropped.
-const DRAIN_LIMIT: usize = 4 * 1024 * 1024;
+/// which is usually still writing, reads the answer instead of a reset, every time (a verdict
+/// must not depend on timing); beyond it the connection is dropped. Discarding 64 MiB over
+/// loopback takes a few tens of milliseconds.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Reads a body of at most `max_body` bytes. An oversized body is drained up to [`DRAIN_LIMIT`]
 /// first: closing a socket with unread data makes the kernel send RST, and the client would see
