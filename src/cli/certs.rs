@@ -9,6 +9,9 @@ use crate::pki::{files, KeyType, Pki, PkiSpec};
 
 /// Arguments of `certs`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim certs ./pki --host demo-1234.twil.io\n  rsa-verify-sim certs ./pki --host demo-1234.twil.io --event leaf_reissued --force"
+)]
 pub struct Args {
     /// Directory to write into (created if missing).
     pub out_dir: PathBuf,

@@ -24,6 +24,9 @@ use crate::plugin::validate::{self, Validation};
 
 /// Arguments of `lint`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim lint my-rsa.toml --mobile '07700 900123'\n  rsa-verify-sim lint scenarios/plugin/password-101-characters.toml --json"
+)]
 pub struct Args {
     /// Scenario file (with an [rsa] table) or RSA-configuration file (plug-in fields at top level).
     pub config: PathBuf,

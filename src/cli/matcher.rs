@@ -43,6 +43,9 @@ use crate::plugin::response::{self, Decision, ResponseFormat};
 
 /// Arguments of `match`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = r#"Examples:
+  echo '{"status":"pending"}' | rsa-verify-sim match --format '.*status":\s?"([a-zA-Z]*)' --success pending -
+  rsa-verify-sim match --format 'RESULT:(\w+)' --success OK body-from-rsa-log.txt --json"#)]
 pub struct Args {
     /// The Response Format: a Java regular expression searched (find) in the body.
     #[arg(long, allow_hyphen_values = true)]

@@ -10,6 +10,9 @@ use crate::pki::pincheck::{self, PinCheckInput, Verdict};
 
 /// Arguments of `pin-check`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim pin-check --imported root.pem --served chain.pem --host demo-1234.twil.io\n  rsa-verify-sim pin-check --imported leaf.pem --served leaf_reissued.chain.pem --host demo-1234.twil.io --at 2027-03-01"
+)]
 pub struct Args {
     /// The certificate imported into RSA (PEM or DER, exactly one certificate).
     #[arg(long, value_name = "FILE.pem")]

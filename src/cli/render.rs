@@ -43,6 +43,9 @@ pub const SAMPLE_MOBILE: &str = "+61412345678";
 
 /// Arguments of `render`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  rsa-verify-sim render my-rsa.toml --mobile '+61 412 345 678'\n  rsa-verify-sim render scenarios/encoding/literal-plus.toml --json"
+)]
 pub struct Args {
     /// Scenario file (with an [rsa] table) or RSA-configuration file (plug-in fields at top level).
     pub config: PathBuf,
