@@ -122,7 +122,11 @@ async fn a_hanging_a_failing_an_unloadable_and_an_unstartable_scenario_are_each_
         "{}",
         reason(3)
     );
-    assert!(reason(4).contains("bridge kind"), "{}", reason(4));
+    assert!(
+        reason(4).contains("Function file") && reason(4).contains("cannot be read"),
+        "{}",
+        reason(4)
+    );
 
     // The report names every file, with its verdict, and the reasons.
     let text = report(&outcomes, false, false);
