@@ -228,11 +228,21 @@ impl Served {
             out.push_str(&format!(
                 "  Response Format        {GUIDE_RESPONSE_FORMAT}\n"
             ));
+            let password = if self.generated_secrets {
+                format!(" --password '{}'", self.api_secret)
+            } else {
+                // A secret the user gave is never printed; send reads it from the environment.
+                String::new()
+            };
+            let env_hint = if self.generated_secrets {
+                ""
+            } else {
+                "  (set RSA_VERIFY_SIM_PASSWORD to the api_secret you gave)\n"
+            };
             out.push_str(&format!(
-                "\nTry it:\n  rsa-verify-sim send --url {base_url} --certificate {} --user {} --password '{}' --mobile '+61 412 345 678'\n",
+                "\nTry it:\n{env_hint}  rsa-verify-sim send --url {base_url} --certificate {} --user {}{password} --mobile '+61 412 345 678'\n",
                 ca.display(),
                 self.verify_sid,
-                secret(&self.api_secret)
             ));
         }
         out

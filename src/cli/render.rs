@@ -110,6 +110,14 @@ fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
 /// Parses a scenario file or an RSA-configuration file; `origin` names it in errors.
 pub fn load_str(text: &str, origin: &str) -> Result<Loaded, String> {
     let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+    let scenario_only = [
+        "name", "expect", "steps", "bridge", "verify", "user", "tls", "clock", "proxy",
+    ];
+    if !table.contains_key("rsa") && scenario_only.iter().any(|k| table.contains_key(*k)) {
+        return Err(format!(
+            "{origin}: this is a scenario file without an [rsa] table; add [rsa] with the SMS Configuration fields (base_url, parameters, success_code, response_format, ...)"
+        ));
+    }
     if table.contains_key("rsa") {
         let file: ScenarioFile = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
         let (mobile, tokencode) = match file.user {
