@@ -66,7 +66,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, &e))?;
     for entry in entries {
-        let path = entry.map_err(|e| io_error(dir, &e))?.path();
+        let entry = entry.map_err(|e| io_error(dir, &e))?;
+        let path = entry.path();
+        // Linked folders are not followed: a link back up the tree would run every scenario in it
+        // again and again. Linked files are read like any other.
+        let linked_dir = entry.file_type().is_ok_and(|t| t.is_symlink()) && path.is_dir();
+        if linked_dir {
+            continue;
+        }
         if path.is_dir() {
             walk(&path, found)?;
         } else if path.extension().is_some_and(|ext| ext == "toml") {
