@@ -135,6 +135,7 @@ async fn a_hanging_a_failing_an_unloadable_and_an_unstartable_scenario_are_each_
             Status::Passed => "PASS ",
             Status::Failed => "FAIL ",
             Status::Error => "ERROR",
+            Status::Skipped => "SKIP ",
         };
         assert!(
             text.lines()

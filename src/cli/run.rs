@@ -127,9 +127,14 @@ pub fn run(args: Args) -> ExitCode {
     let reports_ok = write_reports(&args, &outcomes);
     let c = suite::counts(&outcomes);
     println!(
-        "\nscenarios: {} passed, {} failed",
+        "\nscenarios: {} passed, {} failed{}",
         c.passed,
-        c.failed + c.errors
+        c.failed + c.errors,
+        if c.skipped > 0 {
+            format!(", {} skipped", c.skipped)
+        } else {
+            String::new()
+        }
     );
     println!(
         "({} did not meet expectations, {} could not run; {:.2} s)",
@@ -218,6 +223,7 @@ pub fn report(outcomes: &[ScenarioOutcome], verbose: bool, colour: bool) -> Stri
             Status::Passed => ("PASS ", "32"),
             Status::Failed => ("FAIL ", "31"),
             Status::Error => ("ERROR", "33"),
+            Status::Skipped => ("SKIP ", "90"),
         };
         let label = if colour {
             format!("\x1b[1;{code}m{label}\x1b[0m")

@@ -112,6 +112,7 @@ fn scenario(index: usize, o: &ScenarioOutcome) -> String {
         Status::Passed => ("passed", "PASS", ""),
         Status::Failed => ("failed", "FAIL", " open"),
         Status::Error => ("error", "ERROR", " open"),
+        Status::Skipped => ("skipped", "SKIP", ""),
     };
     let mut out = format!(
         "<section class=\"scenario {class}\" id=\"scenario-{}\" data-classname=\"{}\">\n<details{open}>\n\

@@ -25,6 +25,7 @@ pub fn json(outcomes: &[ScenarioOutcome]) -> Result<String, ReportError> {
         passed: 0,
         failed: 0,
         errors: 0,
+        skipped: 0,
         total: outcomes.len(),
         duration_ms: 0,
     };
@@ -33,6 +34,7 @@ pub fn json(outcomes: &[ScenarioOutcome]) -> Result<String, ReportError> {
             Status::Passed => summary.passed += 1,
             Status::Failed => summary.failed += 1,
             Status::Error => summary.errors += 1,
+            Status::Skipped => summary.skipped += 1,
         }
         summary.duration_ms = summary.duration_ms.saturating_add(text::millis(o.duration));
     }
@@ -60,6 +62,7 @@ struct Summary {
     passed: usize,
     failed: usize,
     errors: usize,
+    skipped: usize,
     total: usize,
     duration_ms: u64,
 }

@@ -39,6 +39,11 @@ fn test_case(outcome: &ScenarioOutcome) -> TestCase {
                 .set_description(story.clone());
             status
         }
+        Status::Skipped => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(outcome.reason().unwrap_or_else(|| "not run".to_string()));
+            status
+        }
         Status::Error => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
             let reason = outcome

@@ -19,6 +19,8 @@ pub enum Status {
     Failed,
     /// The scenario could not run (file error, setup error, panic, timeout).
     Error,
+    /// The scenario was not started: `--fail-fast` after an earlier failure, or Ctrl-C.
+    Skipped,
 }
 
 /// One step (one login) of a scenario.
@@ -59,6 +61,14 @@ impl ScenarioOutcome {
             steps: Vec::new(),
             duration,
             redactor: Redactor::new(),
+        }
+    }
+
+    /// A scenario that was not started, and why.
+    pub fn skipped(file: PathBuf, name: String, why: String) -> Self {
+        Self {
+            status: Status::Skipped,
+            ..Self::error(file, name, why, Duration::ZERO)
         }
     }
 

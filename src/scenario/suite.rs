@@ -174,7 +174,14 @@ async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutc
                 let mut cancel = options.cancel.clone();
                 let task = tokio::spawn(async move {
                     let _permit = permit;
-                    let not_run = |why: &str| {
+                    let skipped = |why: &str| {
+                        ScenarioOutcome::skipped(
+                            loaded.file.clone(),
+                            loaded.scenario.name.clone(),
+                            why.to_string(),
+                        )
+                    };
+                    let interrupted = |why: &str| {
                         ScenarioOutcome::error(
                             loaded.file.clone(),
                             loaded.scenario.name.clone(),
@@ -183,16 +190,16 @@ async fn run_slots(slots: Vec<Slot>, options: &SuiteOptions) -> Vec<ScenarioOutc
                         )
                     };
                     let outcome = if stop.load(std::sync::atomic::Ordering::SeqCst) {
-                        not_run("not run: the suite stopped after an earlier failure (--fail-fast)")
+                        skipped("not run: the suite stopped after an earlier failure (--fail-fast)")
                     } else if cancel.as_ref().is_some_and(|c| *c.borrow()) {
-                        not_run("not run: interrupted (Ctrl-C)")
+                        skipped("not run: interrupted (Ctrl-C)")
                     } else {
                         tokio::select! {
                             o = run_scenario(&loaded, &run) => o,
-                            _ = cancelled(&mut cancel) => not_run("interrupted (Ctrl-C) before it finished; its servers were stopped"),
+                            _ = cancelled(&mut cancel) => interrupted("interrupted (Ctrl-C) before it finished; its servers were stopped"),
                         }
                     };
-                    if fail_fast && outcome.status != Status::Passed {
+                    if fail_fast && matches!(outcome.status, Status::Failed | Status::Error) {
                         stop.store(true, std::sync::atomic::Ordering::SeqCst);
                     }
                     let done = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
@@ -271,6 +278,7 @@ pub struct Counts {
     pub passed: usize,
     pub failed: usize,
     pub errors: usize,
+    pub skipped: usize,
 }
 
 /// Tallies outcomes.
@@ -281,6 +289,7 @@ pub fn counts(outcomes: &[ScenarioOutcome]) -> Counts {
             Status::Passed => c.passed += 1,
             Status::Failed => c.failed += 1,
             Status::Error => c.errors += 1,
+            Status::Skipped => c.skipped += 1,
         }
     }
     c
