@@ -199,7 +199,13 @@ fn unsupported(position: usize, construct: &str, what: &str) -> RegexError {
 
 /// Writes one literal character so that both fancy-regex and the regex crate read it literally,
 /// inside or outside a class.
+/// How a literal `:` is written (see the class builder for why it matters).
+const COLON: &str = "\\x{3A}";
+
 fn esc(c: char) -> String {
+    if c == ':' {
+        return COLON.to_string();
+    }
     if c.is_ascii_alphanumeric() || c == '<' || c == '>' || c == '_' {
         // `\<` and `\>` are word boundaries in the engines, so those two stay bare.
         c.to_string()
@@ -889,6 +895,13 @@ impl Parser {
                 .map(|o| format!("[{o}]"))
                 .collect::<Vec<_>>()
                 .join("&&"),
+        };
+        // A class whose first item is `:` would read as `[:name:]`, a POSIX class, to the engine
+        // (fancy-regex emits an escaped colon bare); Java has no such syntax, so the colon moves
+        // to the end, which leaves the set unchanged.
+        let body = match body.strip_prefix(COLON) {
+            Some(rest) if !negate && !rest.is_empty() => format!("{rest}{COLON}"),
+            _ => body,
         };
         let class = format!("[{}{body}]", if negate { "^" } else { "" });
         Ok(if unicode_ci {

@@ -17,6 +17,16 @@ fn compared(d: &Decision) -> Option<(usize, &str)> {
     d.found.as_ref().map(|f| (f.group, f.compared.as_str()))
 }
 
+#[test]
+fn a_nested_class_that_looks_like_posix_is_a_set_of_characters_as_in_java() {
+    // Java reads `[[:alpha:]]` as the union of the characters `:`, `a`, `l`, `p`, `h`.
+    let d = run("[[:alpha:]]+", ":pha", "xyz:pha");
+    assert!(d.success, "{}", d.explanation);
+    assert_eq!(compared(&d), Some((0, ":pha")));
+    let d = run("a:b", "a:b", "xa:by");
+    assert!(d.success, "{}", d.explanation);
+}
+
 fn refusal(pattern: &str) -> RegexError {
     match ResponseFormat::compile(pattern) {
         Ok(f) => panic!("{pattern:?} should be refused, got {:?}", f.translated()),
