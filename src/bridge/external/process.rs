@@ -189,8 +189,31 @@ fn tail(file: &Path) -> String {
     }
 }
 
-/// A free loopback port (bound and released; the program binds it a moment later).
+/// A free loopback port for a started program (bound and released; the program binds it a
+/// moment later).
+///
+/// It is taken from below the kernel's ephemeral range on purpose: the harness's own servers bind
+/// port 0, which the kernel serves from that range, and one of them (a proxy of a scenario running
+/// in parallel) could otherwise take the port between our release and the program's bind, and
+/// then answer the program's readiness probe in its place.
 pub fn free_port() -> Result<u16, String> {
+    use rand::Rng;
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| {
+            t.split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u16>().ok())
+        })
+        .unwrap_or(32768);
+    let (low, high) = (10_000u16, ephemeral_low.max(10_001));
+    let mut rng = rand::thread_rng();
+    for _ in 0..200 {
+        let port = rng.gen_range(low..high);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return Ok(port);
+        }
+    }
     std::net::TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
