@@ -81,7 +81,7 @@ fn render_json_gives_decoded_fields_as_name_value_pairs() {
     assert_eq!(v["decoded"][0], serde_json::json!(["To", " 447700900123"]));
     assert_eq!(
         v["decoded"][4],
-        serde_json::json!(["api_secret", "[REDACTED:password]"])
+        serde_json::json!(["api_secret", "[REDACTED:rsa.password]"])
     );
     assert!(!v.to_string().contains("horse"));
 }

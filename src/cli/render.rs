@@ -150,12 +150,7 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
 
 /// A redactor for every secret of a plug-in configuration.
 pub fn redactor_for(config: &PluginConfig) -> Redactor {
-    let mut r = Redactor::new();
-    r.add("password", &config.password);
-    if let Some(p) = config.proxy.as_ref().and_then(|p| p.password.as_deref()) {
-        r.add("proxy_password", p);
-    }
-    r
+    config.redactor()
 }
 
 /// A value quoted so that every character is visible, and a remark about blanks at its ends.
@@ -530,7 +525,7 @@ anything = true
             "{text}"
         );
         assert!(
-            text.contains("api_secret = \"[REDACTED:password]\""),
+            text.contains("api_secret = \"[REDACTED:rsa.password]\""),
             "{text}"
         );
         assert!(text.contains("fix: use ${plus}"), "{text}");

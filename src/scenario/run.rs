@@ -93,24 +93,7 @@ pub async fn run_scenario(loaded: &LoadedScenario, options: &RunOptions) -> Scen
 
 /// Everything secret in a scenario, so no output shows it.
 fn redactor_for(s: &ScenarioFile) -> Redactor {
-    let mut r = Redactor::new();
-    r.add("rsa.password", &s.rsa.password);
-    if s.rsa.quirks.splitting == crate::plugin::encode::Splitting::Naive {
-        // Naive splitting cuts a password holding & = + into pieces that no longer look like the
-        // secret; hide every piece long enough to be recognisable (shorter ones cannot be hidden
-        // without blanking unrelated text).
-        for piece in s.rsa.password.split(['&', '=']) {
-            let decoded = piece.replace('+', " ");
-            for p in [piece, decoded.as_str()] {
-                if p.chars().count() >= 4 {
-                    r.add("rsa.password (piece)", p);
-                }
-            }
-        }
-    }
-    if let Some(p) = s.rsa.proxy.as_ref().and_then(|p| p.password.as_deref()) {
-        r.add("rsa.proxy.password", p);
-    }
+    let mut r = s.rsa.redactor();
     if let Some(secret) = &s.bridge.api_secret {
         r.add("bridge.api_secret", secret);
     }
