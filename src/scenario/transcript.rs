@@ -67,6 +67,11 @@ pub fn step(step: &StepOutcome, redactor: &Redactor) -> String {
             let _ = writeln!(out, "    why: {}", redactor.redact(&f.diagnosis));
         }
     }
+    // How the plug-in built the request (a naive GET append, unescaped XML...), which often
+    // explains the verdict.
+    for n in d.request.iter().flat_map(|r| r.notes.iter()) {
+        let _ = writeln!(out, "    note: {}", redactor.redact(n));
+    }
     for w in &d.warnings {
         let _ = writeln!(out, "    warning: {}", redactor.redact(w));
     }
