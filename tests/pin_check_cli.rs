@@ -315,3 +315,30 @@ fn pin_check_unusable_inputs_exit_2_with_the_reason() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("no PEM block found"), "{}", text(&o));
 }
+
+#[test]
+fn a_chain_listed_intermediate_first_is_rejected_and_the_order_is_named_as_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = make_certs(dir.path());
+    let intermediate = std::fs::read_to_string(format!("{out}/intermediate.pem")).unwrap();
+    let leaf = std::fs::read_to_string(format!("{out}/leaf.pem")).unwrap();
+    let reversed = dir.path().join("reversed.pem");
+    std::fs::write(&reversed, format!("{intermediate}{leaf}")).unwrap();
+    let o = run(&[
+        "pin-check",
+        "--imported",
+        &format!("{out}/root.pem"),
+        "--served",
+        reversed.to_str().unwrap(),
+        "--host",
+        "localhost",
+        "--at",
+        "2026-01-16",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("The served chain is out of order"),
+        "{}",
+        text(&o)
+    );
+}

@@ -140,6 +140,20 @@ pub fn run(input: &PinCheckInput) -> Result<PinCheckReport, PinCheckError> {
 }
 
 /// Answers for certificates already loaded.
+/// When a chain lists a CA before a non-CA certificate: a server presents its leaf first, and the
+/// JDK takes the first certificate as the server's own, so such a chain is rejected whatever is
+/// imported. Says so, because the rejection's own reason then points elsewhere.
+fn out_of_order(served: &[CertSummary]) -> Option<String> {
+    let first = served.first()?;
+    let leaf = served.iter().skip(1).find(|c| !c.is_ca)?;
+    first.is_ca.then(|| {
+        format!(
+            "The served chain is out of order: its first certificate is a CA ({}) and the leaf ({}) comes later; a server presents its leaf first and Java takes the first certificate as the server's own. Put the leaf first (as `openssl s_client -showcerts` prints the chain), then check again.",
+            first.subject, leaf.subject
+        )
+    })
+}
+
 pub fn check(
     imported: &CertificateDer<'_>,
     served: &[CertificateDer<'_>],
@@ -191,6 +205,12 @@ pub fn check(
         )
     };
     let rejection = now.rejection;
+    let diagnosis = rejection
+        .as_ref()
+        .map(|r| match out_of_order(&served_summaries) {
+            Some(order) => format!("{order} {}", r.diagnosis),
+            None => r.diagnosis.clone(),
+        });
     Ok(PinCheckReport {
         verdict,
         host: host.to_string(),
@@ -202,7 +222,7 @@ pub fn check(
         path: now.path,
         kind: now.kind,
         java_message: rejection.as_ref().map(|r| r.java_message.clone()),
-        diagnosis: rejection.map(|r| r.diagnosis),
+        diagnosis,
         changes,
     })
 }
