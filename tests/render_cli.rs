@@ -123,3 +123,31 @@ fn an_unparsable_file_exits_two_naming_line_and_column() {
     let o = run(&["lint", "/nonexistent/rsa.toml"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn an_rsa_configuration_file_with_user_and_proxy_at_top_level_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my-rsa.toml");
+    std::fs::write(
+        &file,
+        "base_url = \"https://demo-1234.twil.io/k3v9q\"\nparameters = \"To=+$msg.address&verify_sid=$cfg.user\"\nuser = \"VA0123\"\nsuccess_code = \"pending\"\nresponse_format = 'status\":\"(\\w+)'\nproxy = { host = \"proxy.bank.internal\", port = 3128 }\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsa-verify-sim"))
+        .args([
+            "render",
+            file.to_str().unwrap(),
+            "--mobile",
+            "+61 412 345 678",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("verify_sid = \"VA0123\""), "{text}");
+}

@@ -110,8 +110,10 @@ fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> String {
 /// Parses a scenario file or an RSA-configuration file; `origin` names it in errors.
 pub fn load_str(text: &str, origin: &str) -> Result<Loaded, String> {
     let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(origin, text, &e))?;
+    // Keys only a scenario file has at top level (`user` and `proxy` are plug-in keys too: the
+    // Account User Name and the proxy configuration).
     let scenario_only = [
-        "name", "expect", "steps", "bridge", "verify", "user", "tls", "clock", "proxy",
+        "name", "expect", "steps", "bridge", "verify", "tls", "clock",
     ];
     if !table.contains_key("rsa") && scenario_only.iter().any(|k| table.contains_key(*k)) {
         return Err(format!(
