@@ -13,11 +13,23 @@ use crate::plugin::encode::url_encode;
 pub struct Redactor {
     /// (spelling, replacement), longest spelling first so that a secret inside another is not half-replaced.
     spellings: Vec<(String, String)>,
+    /// (value, replacement) for values too short to replace inside other text: hidden only when a
+    /// whole string (a field name or value) is exactly that value.
+    exact: Vec<(String, String)>,
 }
 
 impl Redactor {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Registers a short piece of a secret that is hidden only where it is a whole field name or
+    /// value (replacing it inside other text would garble unrelated words).
+    pub fn add_exact(&mut self, label: &str, value: &str) {
+        if !value.is_empty() {
+            self.exact
+                .push((value.to_string(), format!("[REDACTED:{label}]")));
+        }
     }
 
     /// Registers a secret under a label such as `api_secret`. Empty secrets are ignored (there is
@@ -60,6 +72,9 @@ impl Redactor {
     /// (in this pass or an earlier one) is never searched again, so a short secret such as `p`
     /// cannot rewrite `[REDACTED:...]` and redacting twice changes nothing.
     pub fn redact(&self, text: &str) -> String {
+        if let Some((_, marker)) = self.exact.iter().find(|(v, _)| v == text) {
+            return marker.clone();
+        }
         if !self
             .spellings
             .iter()
@@ -144,6 +159,14 @@ mod tests {
         );
         let once = r.redact("p s3cret-pass");
         assert_eq!(r.redact(&once), once, "redacting twice changes nothing");
+    }
+
+    #[test]
+    fn a_short_piece_is_hidden_only_as_a_whole_value() {
+        let mut r = Redactor::new();
+        r.add_exact("piece", "Qw");
+        assert_eq!(r.redact("Qw"), "[REDACTED:piece]");
+        assert_eq!(r.redact("Qwerty"), "Qwerty");
     }
 
     #[test]

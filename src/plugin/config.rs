@@ -204,10 +204,17 @@ impl PluginConfig {
         r.add("rsa.password", &self.password);
         if self.quirks.splitting == Splitting::Naive {
             for piece in self.password.split(['&', '=']) {
-                let decoded = piece.replace('+', " ");
+                // As typed, and as a server decodes it (`+` a space, `%41` an `A`); `add` also
+                // covers each one's form-encoded spelling on the wire.
+                let decoded: String = form_urlencoded::parse(format!("x={piece}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
                 for p in [piece, decoded.as_str()] {
                     if p.chars().count() >= 4 {
                         r.add("rsa.password (piece)", p);
+                    } else {
+                        r.add_exact("rsa.password (piece)", p);
                     }
                 }
             }
