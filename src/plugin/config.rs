@@ -71,10 +71,12 @@ pub struct PluginConfig {
     /// SMS HTTP Proxy Configuration (optional).
     #[serde(default)]
     pub proxy: Option<ProxyConfig>,
-    /// Connect timeout in milliseconds (RSA's value is unconfirmed; this default is ours).
+    /// Connect timeout in milliseconds; 0 waits forever, as in Java (RSA's value is unconfirmed;
+    /// this default is ours).
     #[serde(default = "default_connect_timeout_ms")]
     pub connect_timeout_ms: u64,
-    /// Read timeout in milliseconds (RSA's value is unconfirmed; this default is ours).
+    /// Read timeout in milliseconds; 0 waits forever, as in Java (RSA's value is unconfirmed;
+    /// this default is ours).
     #[serde(default = "default_read_timeout_ms")]
     pub read_timeout_ms: u64,
     #[serde(default)]

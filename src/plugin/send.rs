@@ -158,8 +158,8 @@ async fn exchange_following_redirects(
                 .connect_to
                 .filter(|_| target.host == first.host && target.port == first.port),
             tls: tls.clone(),
-            connect_timeout: Duration::from_millis(config.connect_timeout_ms),
-            read_timeout: Duration::from_millis(config.read_timeout_ms),
+            connect_timeout: java_timeout(config.connect_timeout_ms),
+            read_timeout: java_timeout(config.read_timeout_ms),
             proxy: ctx.proxy.clone(),
         };
         // HttpURLConnection hands a body cut short over as it is, without an exception.
@@ -207,6 +207,16 @@ async fn exchange_following_redirects(
         diagnosis:
             "The bridge keeps redirecting; the Base URL should point at the Function itself.".into(),
     })
+}
+
+/// A Java timeout in milliseconds: 0 means wait forever (`setReadTimeout(0)`). "Forever" is a
+/// day here; the scenario timeout ends a run long before.
+fn java_timeout(ms: u64) -> Duration {
+    if ms == 0 {
+        Duration::from_secs(24 * 60 * 60)
+    } else {
+        Duration::from_millis(ms)
+    }
 }
 
 fn client_tls(verifier: Arc<PinnedVerifier>) -> Result<Arc<rustls::ClientConfig>, Failure> {
@@ -405,5 +415,16 @@ fn absolute(base: &str, location: &str) -> String {
             format!("{scheme}://{}{path}", t.host_header())
         }
         Err(_) => location.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_java_timeout_of_zero_waits_forever_and_others_are_milliseconds() {
+        assert!(java_timeout(0) >= Duration::from_secs(3600));
+        assert_eq!(java_timeout(300), Duration::from_millis(300));
     }
 }
