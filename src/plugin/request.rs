@@ -147,9 +147,21 @@ pub fn request_line(request: &RenderedRequest, via_proxy: bool) -> String {
 /// diagnosis with each fix.
 pub fn rejection(validation: &Validation) -> Failure {
     let mut message = "The indicated field (s) on this page require your attention.".to_string();
-    let mut diagnosis = "The Security Console would not save this SMS configuration, so RSA never \
-                         sends a request."
-        .to_string();
+    // The mobile number is the user's attribute, not a field of the SMS Configuration page: point
+    // the administrator at the right screen.
+    let only_the_number = !validation.errors.is_empty()
+        && validation
+            .errors
+            .iter()
+            .all(|e| e.field == validate::field::MOBILE);
+    let mut diagnosis = if only_the_number {
+        "AM cannot send to this user's stored mobile number (an attribute of the user in the \
+         identity source, not a field of the SMS Configuration page), so RSA never sends a request."
+            .to_string()
+    } else {
+        "The Security Console would not save this SMS configuration, so RSA never sends a request."
+            .to_string()
+    };
     for e in &validation.errors {
         if e.message.starts_with(&format!("\"{}\"", e.field)) {
             message.push_str(&format!(" {}", e.message));
